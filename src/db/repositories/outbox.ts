@@ -1,0 +1,15 @@
+// Writes domain events in the caller's transaction, so an event exists exactly when its change does.
+import type { Db } from "../connection.ts";
+import { outboxEvents } from "../schema.ts";
+
+export type DomainEvent =
+  | { type: "stock.changed"; payload: { productIds: number[] } }
+  | { type: "order.registered"; payload: { orderId: number; storeId: number } }
+  | { type: "order.updated"; payload: { orderId: number; storeId: number } }
+  | { type: "order.held"; payload: { orderId: number; storeId: number; reasons: string[] } }
+  | { type: "order.cancelled"; payload: { orderId: number; storeId: number } }
+  | { type: "shipment.shipped"; payload: { shipmentId: number; storeId: number; orderIds: number[] } };
+
+export async function emit(tx: Db, organizationId: number, event: DomainEvent): Promise<void> {
+  await tx.insert(outboxEvents).values({ organizationId, type: event.type, payload: event.payload });
+}

@@ -1,0 +1,447 @@
+// The database schema. Migrations are generated from it (`npm run db:generate`) and applied at start.
+import { sql } from "drizzle-orm";
+import {
+  bigint,
+  boolean,
+  check,
+  date,
+  index,
+  integer,
+  jsonb,
+  pgSequence,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+} from "drizzle-orm/pg-core";
+import type { HoldReason } from "../domain/order-mapping.ts";
+import { orderStatuses, shipmentStatuses } from "../domain/statuses.ts";
+
+const id = () => bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity();
+const ref = (name: string) => bigint(name, { mode: "number" });
+const createdAt = () => timestamp("created_at", { withTimezone: true }).notNull().defaultNow();
+const updatedAt = () => timestamp("updated_at", { withTimezone: true }).notNull().defaultNow();
+
+/** 組織: the tenant. Every other row belongs to one, and every query is scoped by it. */
+export const organizations = pgTable("organizations", {
+  id: id(),
+  name: text("name").notNull(),
+  createdAt: createdAt(),
+});
+
+export const apiKeys = pgTable(
+  "api_keys",
+  {
+    id: id(),
+    organizationId: ref("organization_id")
+      .notNull()
+      .references(() => organizations.id),
+    name: text("name").notNull(),
+    /** sha256 of the token; the token itself is shown once at creation. */
+    tokenHash: text("token_hash").notNull(),
+    tokenPrefix: text("token_prefix").notNull(),
+    createdAt: createdAt(),
+    revokedAt: timestamp("revoked_at", { withTimezone: true }),
+  },
+  (t) => [uniqueIndex("api_keys_token_hash").on(t.tokenHash)],
+);
+
+export const warehouses = pgTable(
+  "warehouses",
+  {
+    id: id(),
+    organizationId: ref("organization_id")
+      .notNull()
+      .references(() => organizations.id),
+    code: text("code").notNull(),
+    name: text("name").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("warehouses_org_code").on(t.organizationId, t.code)],
+);
+
+/** 店舗: one shop on one channel. */
+export const stores = pgTable(
+  "stores",
+  {
+    id: id(),
+    organizationId: ref("organization_id")
+      .notNull()
+      .references(() => organizations.id),
+    channel: text("channel").notNull(),
+    name: text("name").notNull(),
+    status: text("status", { enum: ["open", "closed"] })
+      .notNull()
+      .default("open"),
+    /** The warehouse this store ships from (引当 happens there). */
+    warehouseId: ref("warehouse_id")
+      .notNull()
+      .references(() => warehouses.id),
+    /** Channel statuses that mean "ship it"; empty means every imported order is shippable. */
+    targetStatuses: text("target_statuses").array().notNull().default(sql`'{}'::text[]`),
+    settings: jsonb("settings").$type<Record<string, unknown>>().notNull().default({}),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [uniqueIndex("stores_org_name").on(t.organizationId, t.name)],
+);
+
+/** Products / SKUs (商品). `code` is the 商品コード: half-width letters, digits, `-`, `_`. */
+export const products = pgTable(
+  "products",
+  {
+    id: id(),
+    organizationId: ref("organization_id")
+      .notNull()
+      .references(() => organizations.id),
+    code: text("code").notNull(),
+    name: text("name").notNull(),
+    janCode: text("jan_code"),
+    /** Units kept back from every channel (never offered for sale). */
+    safetyStock: integer("safety_stock").notNull().default(0),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex("products_org_code").on(t.organizationId, t.code),
+    check("products_safety_stock_nonneg", sql`${t.safetyStock} >= 0`),
+  ],
+);
+
+/** 商品対応表: a channel item (code + option) of a store maps to one or more SKUs × quantity (sets). */
+export const correspondences = pgTable(
+  "correspondences",
+  {
+    id: id(),
+    organizationId: ref("organization_id")
+      .notNull()
+      .references(() => organizations.id),
+    storeId: ref("store_id")
+      .notNull()
+      .references(() => stores.id),
+    itemCode: text("item_code").notNull(),
+    optionCode: text("option_code").notNull().default(""),
+    /** The channel sells this item with unlimited stock: never push a number for it. */
+    unlimitedStock: boolean("unlimited_stock").notNull().default(false),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("correspondences_store_item").on(t.storeId, t.itemCode, t.optionCode)],
+);
+
+export const correspondenceComponents = pgTable(
+  "correspondence_components",
+  {
+    correspondenceId: ref("correspondence_id")
+      .notNull()
+      .references(() => correspondences.id, { onDelete: "cascade" }),
+    productId: ref("product_id")
+      .notNull()
+      .references(() => products.id),
+    quantity: integer("quantity").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.correspondenceId, t.productId] }),
+    index("correspondence_components_product").on(t.productId),
+    check("correspondence_components_qty_pos", sql`${t.quantity} > 0`),
+  ],
+);
+
+/** Stock per SKU × warehouse. `reserved` is the sum of allocated order items; it never exceeds on hand. */
+export const stockLevels = pgTable(
+  "stock_levels",
+  {
+    organizationId: ref("organization_id")
+      .notNull()
+      .references(() => organizations.id),
+    productId: ref("product_id")
+      .notNull()
+      .references(() => products.id),
+    warehouseId: ref("warehouse_id")
+      .notNull()
+      .references(() => warehouses.id),
+    onHand: integer("on_hand").notNull().default(0),
+    reserved: integer("reserved").notNull().default(0),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.productId, t.warehouseId] }),
+    check("stock_levels_on_hand_nonneg", sql`${t.onHand} >= 0`),
+    check("stock_levels_reserved_nonneg", sql`${t.reserved} >= 0`),
+    check("stock_levels_reserved_le_on_hand", sql`${t.reserved} <= ${t.onHand}`),
+  ],
+);
+
+export const stockMovementKinds = ["receipt", "adjustment", "reservation", "release", "shipment"] as const;
+export type StockMovementKind = (typeof stockMovementKinds)[number];
+
+/** Append-only ledger: summing the deltas per SKU × warehouse gives the levels back. */
+export const stockLedger = pgTable(
+  "stock_ledger",
+  {
+    id: id(),
+    organizationId: ref("organization_id")
+      .notNull()
+      .references(() => organizations.id),
+    productId: ref("product_id")
+      .notNull()
+      .references(() => products.id),
+    warehouseId: ref("warehouse_id")
+      .notNull()
+      .references(() => warehouses.id),
+    kind: text("kind", { enum: stockMovementKinds }).notNull(),
+    onHandDelta: integer("on_hand_delta").notNull(),
+    reservedDelta: integer("reserved_delta").notNull(),
+    orderId: ref("order_id"),
+    shipmentId: ref("shipment_id"),
+    reason: text("reason"),
+    actor: text("actor").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index("stock_ledger_product").on(t.productId, t.warehouseId, t.id)],
+);
+
+/** 支払方法 master. Prepaid methods (bank transfer, konbini) wait for payment before shipping. */
+export const paymentMethods = pgTable(
+  "payment_methods",
+  {
+    id: id(),
+    organizationId: ref("organization_id")
+      .notNull()
+      .references(() => organizations.id),
+    code: text("code").notNull(),
+    name: text("name").notNull(),
+    requiresPaymentConfirmation: boolean("requires_payment_confirmation").notNull().default(false),
+  },
+  (t) => [uniqueIndex("payment_methods_org_code").on(t.organizationId, t.code)],
+);
+
+/** 配送サービス: carrier + service with the time-slot strings it offers. */
+export const deliveryServices = pgTable(
+  "delivery_services",
+  {
+    id: id(),
+    organizationId: ref("organization_id")
+      .notNull()
+      .references(() => organizations.id),
+    code: text("code").notNull(),
+    carrier: text("carrier").notNull(),
+    serviceName: text("service_name").notNull(),
+    timeSlots: text("time_slots").array().notNull().default(sql`'{}'::text[]`),
+  },
+  (t) => [uniqueIndex("delivery_services_org_code").on(t.organizationId, t.code)],
+);
+
+/** 配送方法 master, each served by one delivery service. */
+export const deliveryMethods = pgTable(
+  "delivery_methods",
+  {
+    id: id(),
+    organizationId: ref("organization_id")
+      .notNull()
+      .references(() => organizations.id),
+    code: text("code").notNull(),
+    name: text("name").notNull(),
+    deliveryServiceId: ref("delivery_service_id")
+      .notNull()
+      .references(() => deliveryServices.id),
+  },
+  (t) => [uniqueIndex("delivery_methods_org_code").on(t.organizationId, t.code)],
+);
+
+export const mappingKinds = ["payment_method", "delivery_method", "time_slot"] as const;
+export type MappingKind = (typeof mappingKinds)[number];
+
+/** Per-store mapping of a channel's string to Kura's master code (or, for time slots, slot string). */
+export const storeMappings = pgTable(
+  "store_mappings",
+  {
+    id: id(),
+    organizationId: ref("organization_id")
+      .notNull()
+      .references(() => organizations.id),
+    storeId: ref("store_id")
+      .notNull()
+      .references(() => stores.id),
+    kind: text("kind", { enum: mappingKinds }).notNull(),
+    channelValue: text("channel_value").notNull(),
+    target: text("target").notNull(),
+  },
+  (t) => [uniqueIndex("store_mappings_store_kind_value").on(t.storeId, t.kind, t.channelValue)],
+);
+
+/** 受注伝票. The channel's payload is kept as received in `raw`. */
+export const orders = pgTable(
+  "orders",
+  {
+    id: id(),
+    organizationId: ref("organization_id")
+      .notNull()
+      .references(() => organizations.id),
+    storeId: ref("store_id")
+      .notNull()
+      .references(() => stores.id),
+    orderCode: text("order_code").notNull(),
+    /** Set when a cancellation freed the code for a new order (同じ受注コードで新規受注の作成を許可). */
+    originalOrderCode: text("original_order_code"),
+    channelStatus: text("channel_status"),
+    status: text("status", { enum: orderStatuses }).notNull(),
+    holdReasons: jsonb("hold_reasons").$type<HoldReason[]>().notNull().default([]),
+    allocated: boolean("allocated").notNull().default(false),
+    orderedAt: timestamp("ordered_at", { withTimezone: true }).notNull(),
+    buyer: jsonb("buyer").$type<Record<string, unknown>>().notNull(),
+    deliveryAddress: jsonb("delivery_address").$type<Record<string, unknown>>().notNull(),
+    deliveryMethodReceived: text("delivery_method_received"),
+    deliveryMethodId: ref("delivery_method_id").references(() => deliveryMethods.id),
+    requestedDate: date("requested_date"),
+    timeSlotReceived: text("time_slot_received"),
+    timeSlot: text("time_slot"),
+    paymentMethodReceived: text("payment_method_received"),
+    paymentMethodId: ref("payment_method_id").references(() => paymentMethods.id),
+    paymentConfirmed: boolean("payment_confirmed").notNull().default(false),
+    amounts: jsonb("amounts").$type<Record<string, unknown>>().notNull(),
+    total: integer("total").notNull(),
+    shipmentId: ref("shipment_id"),
+    shippedAt: timestamp("shipped_at", { withTimezone: true }),
+    payloadHash: text("payload_hash").notNull(),
+    raw: jsonb("raw"),
+    cancelledAt: timestamp("cancelled_at", { withTimezone: true }),
+    cancelledBy: text("cancelled_by"),
+    cancelReason: text("cancel_reason"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex("orders_store_code").on(t.storeId, t.orderCode),
+    index("orders_org_status").on(t.organizationId, t.status, t.orderedAt),
+    index("orders_awaiting_allocation")
+      .on(t.orderedAt, t.id)
+      .where(sql`${t.allocated} = false AND ${t.status} NOT IN ('held', 'cancelled', 'shipped')`),
+  ],
+);
+
+export const orderLines = pgTable(
+  "order_lines",
+  {
+    id: id(),
+    orderId: ref("order_id")
+      .notNull()
+      .references(() => orders.id, { onDelete: "cascade" }),
+    lineNo: integer("line_no").notNull(),
+    itemCode: text("item_code"),
+    optionCode: text("option_code").notNull().default(""),
+    name: text("name").notNull(),
+    quantity: integer("quantity").notNull(),
+    unitPrice: integer("unit_price").notNull(),
+    taxRate: integer("tax_rate"),
+    correspondenceId: ref("correspondence_id").references(() => correspondences.id),
+  },
+  (t) => [index("order_lines_order").on(t.orderId)],
+);
+
+/** The SKUs an order needs (sets exploded into their parts); stock moves only on these. */
+export const orderItems = pgTable(
+  "order_items",
+  {
+    id: id(),
+    orderId: ref("order_id")
+      .notNull()
+      .references(() => orders.id, { onDelete: "cascade" }),
+    orderLineId: ref("order_line_id")
+      .notNull()
+      .references(() => orderLines.id, { onDelete: "cascade" }),
+    productId: ref("product_id")
+      .notNull()
+      .references(() => products.id),
+    warehouseId: ref("warehouse_id")
+      .notNull()
+      .references(() => warehouses.id),
+    quantity: integer("quantity").notNull(),
+    allocated: boolean("allocated").notNull().default(false),
+  },
+  (t) => [
+    index("order_items_order").on(t.orderId),
+    index("order_items_waiting_product").on(t.productId, t.warehouseId).where(sql`${t.allocated} = false`),
+    check("order_items_qty_pos", sql`${t.quantity} > 0`),
+  ],
+);
+
+export const shipmentCodeSequence = pgSequence("shipment_code_seq");
+
+/** 出荷伝票, identified to the warehouse by its 出荷管理コード (`code`). */
+export const shipments = pgTable(
+  "shipments",
+  {
+    id: id(),
+    organizationId: ref("organization_id")
+      .notNull()
+      .references(() => organizations.id),
+    storeId: ref("store_id")
+      .notNull()
+      .references(() => stores.id),
+    warehouseId: ref("warehouse_id")
+      .notNull()
+      .references(() => warehouses.id),
+    code: text("code").notNull().default(sql`'S' || lpad(nextval('shipment_code_seq')::text, 9, '0')`),
+    status: text("status", { enum: shipmentStatuses }).notNull(),
+    carrier: text("carrier"),
+    trackingNumber: text("tracking_number"),
+    shippedOn: date("shipped_on"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex("shipments_org_code").on(t.organizationId, t.code),
+    index("shipments_org_status").on(t.organizationId, t.status),
+  ],
+);
+
+export const shipmentLines = pgTable(
+  "shipment_lines",
+  {
+    id: id(),
+    shipmentId: ref("shipment_id")
+      .notNull()
+      .references(() => shipments.id, { onDelete: "cascade" }),
+    orderId: ref("order_id")
+      .notNull()
+      .references(() => orders.id),
+    productId: ref("product_id")
+      .notNull()
+      .references(() => products.id),
+    quantity: integer("quantity").notNull(),
+  },
+  (t) => [index("shipment_lines_shipment").on(t.shipmentId)],
+);
+
+/** Who did what to an order and why: registration, updates, holds, cancellation, shipping. */
+export const orderHistory = pgTable(
+  "order_history",
+  {
+    id: id(),
+    orderId: ref("order_id")
+      .notNull()
+      .references(() => orders.id),
+    action: text("action").notNull(),
+    actor: text("actor").notNull(),
+    detail: jsonb("detail").$type<Record<string, unknown>>().notNull().default({}),
+    createdAt: createdAt(),
+  },
+  (t) => [index("order_history_order").on(t.orderId, t.id)],
+);
+
+/** Domain events written in the transaction that caused them; the job engine consumes them. */
+export const outboxEvents = pgTable(
+  "outbox_events",
+  {
+    id: id(),
+    organizationId: ref("organization_id")
+      .notNull()
+      .references(() => organizations.id),
+    type: text("type").notNull(),
+    payload: jsonb("payload").$type<Record<string, unknown>>().notNull(),
+    createdAt: createdAt(),
+    processedAt: timestamp("processed_at", { withTimezone: true }),
+  },
+  (t) => [index("outbox_unprocessed").on(t.id).where(sql`${t.processedAt} IS NULL`)],
+);

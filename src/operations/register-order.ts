@@ -1,0 +1,275 @@
+// Registers an order from a channel (受注取込), idempotently by (store, order code): a new code is
+// created, a known one is updated when it changed (until its shipment is in progress), or left alone.
+import { createHash } from "node:crypto";
+import { and, eq, sql } from "drizzle-orm";
+import { type Db, inTransaction, pgErrorCode } from "../db/connection.ts";
+import { loadMappingContext } from "../db/repositories/mapping-context.ts";
+import { emit } from "../db/repositories/outbox.ts";
+import { getStore } from "../db/repositories/scope.ts";
+import { orderHistory, orderItems, orderLines, orders, shipments } from "../db/schema.ts";
+import { conflict, locked } from "../domain/errors.ts";
+import { type OrderInput, orderInputSchema } from "../domain/order-input.ts";
+import { type MappedOrder, mapOrder } from "../domain/order-mapping.ts";
+import { parseInput } from "../domain/parse.ts";
+import type { OrderStatus } from "../domain/statuses.ts";
+import { allocateOrder, allocateWaitingOrders, releaseOrder } from "./allocation.ts";
+import { settleOrder } from "./settle-order.ts";
+
+export interface RegisterOrderCommand {
+  organizationId: number;
+  storeId: number;
+  /** The order as the channel gave it; validated here. */
+  order: unknown;
+  actor: string;
+}
+
+export type RegisterOutcome = "created" | "updated" | "unchanged";
+
+export interface RegisterOrderResult {
+  orderId: number;
+  outcome: RegisterOutcome;
+  status: OrderStatus;
+  held: boolean;
+}
+
+type Store = Awaited<ReturnType<typeof getStore>>;
+type OrderRow = typeof orders.$inferSelect;
+
+export async function registerOrder(db: Db, command: RegisterOrderCommand): Promise<RegisterOrderResult> {
+  const input = parseInput(orderInputSchema, command.order);
+  try {
+    return await inTransaction(db, (tx) => registerInTransaction(tx, command, input));
+  } catch (error) {
+    // Two registrations of the same new code raced: the loser sees the winner's order now.
+    if (pgErrorCode(error) !== "23505") throw error;
+    return inTransaction(db, (tx) => registerInTransaction(tx, command, input));
+  }
+}
+
+async function registerInTransaction(
+  tx: Db,
+  command: RegisterOrderCommand,
+  input: OrderInput,
+): Promise<RegisterOrderResult> {
+  const store = await getStore(tx, command.organizationId, command.storeId);
+  const [existing] = await tx
+    .select()
+    .from(orders)
+    .where(and(eq(orders.storeId, store.id), eq(orders.orderCode, input.orderCode)))
+    .for("update");
+  const payloadHash = hashOrder(input);
+
+  if (!existing) return createOrder(tx, store, input, payloadHash, command.actor);
+  if (existing.cancelledAt) {
+    throw conflict(
+      "order_code_cancelled",
+      `order ${input.orderCode} was cancelled in Kura; its code can be registered again only if it was cancelled with "allow a new order with the same order code"`,
+      "orderCode",
+    );
+  }
+  if (existing.payloadHash === payloadHash) {
+    return { orderId: existing.id, outcome: "unchanged", status: existing.status, held: isHeld(existing) };
+  }
+  return updateOrder(tx, store, existing, input, payloadHash, command.actor);
+}
+
+async function createOrder(
+  tx: Db,
+  store: Store,
+  input: OrderInput,
+  payloadHash: string,
+  actor: string,
+): Promise<RegisterOrderResult> {
+  const mapped = mapOrder(
+    input,
+    await loadMappingContext(
+      tx,
+      store,
+      input.lines.map((l) => l.itemCode ?? ""),
+    ),
+  );
+  const [order] = await tx
+    .insert(orders)
+    .values({
+      organizationId: store.organizationId,
+      storeId: store.id,
+      orderCode: input.orderCode,
+      status: "awaiting_allocation",
+      payloadHash,
+      ...orderColumns(input, mapped),
+    })
+    .returning();
+  if (!order) throw new Error("order insert returned nothing");
+
+  await writeLinesAndItems(tx, order.id, store.warehouseId, mapped);
+  if (mapped.holdReasons.length === 0) await allocateOrder(tx, order, actor);
+  const status = await settleOrder(tx, order.id);
+
+  await tx.insert(orderHistory).values({
+    orderId: order.id,
+    action: "registered",
+    actor,
+    detail: { status, holdReasons: mapped.holdReasons },
+  });
+  await emit(tx, store.organizationId, {
+    type: "order.registered",
+    payload: { orderId: order.id, storeId: store.id },
+  });
+  await emitHeldOrStockChanged(tx, store, order.id, mapped, status);
+  return { orderId: order.id, outcome: "created", status, held: mapped.holdReasons.length > 0 };
+}
+
+async function updateOrder(
+  tx: Db,
+  store: Store,
+  existing: OrderRow,
+  input: OrderInput,
+  payloadHash: string,
+  actor: string,
+): Promise<RegisterOrderResult> {
+  await refuseOnceShipmentStarted(tx, existing);
+  const released = await releaseOrder(tx, existing, actor, "order updated");
+  await tx.delete(orderItems).where(eq(orderItems.orderId, existing.id));
+  await tx.delete(orderLines).where(eq(orderLines.orderId, existing.id));
+
+  const mapped = mapOrder(
+    input,
+    await loadMappingContext(
+      tx,
+      store,
+      input.lines.map((l) => l.itemCode ?? ""),
+    ),
+  );
+  await tx
+    .update(orders)
+    .set({ payloadHash, updatedAt: sql`now()`, ...orderColumns(input, mapped) })
+    .where(eq(orders.id, existing.id));
+  await writeLinesAndItems(tx, existing.id, store.warehouseId, mapped);
+  if (mapped.holdReasons.length === 0) await allocateOrder(tx, existing, actor);
+  const status = await settleOrder(tx, existing.id);
+  // Whatever this order no longer holds goes to the orders waiting for it.
+  await allocateWaitingOrders(tx, store.organizationId, released, actor);
+
+  await tx.insert(orderHistory).values({
+    orderId: existing.id,
+    action: "updated",
+    actor,
+    detail: {
+      status,
+      previousStatus: existing.status,
+      channelStatus: input.channelStatus ?? null,
+      previousChannelStatus: existing.channelStatus,
+      holdReasons: mapped.holdReasons,
+    },
+  });
+  await emit(tx, store.organizationId, {
+    type: "order.updated",
+    payload: { orderId: existing.id, storeId: store.id },
+  });
+  await emitHeldOrStockChanged(tx, store, existing.id, mapped, status, released);
+  return { orderId: existing.id, outcome: "updated", status, held: mapped.holdReasons.length > 0 };
+}
+
+/** Kura accepts changes until picking starts; after that the warehouse owns the slip (HTTP 423). */
+async function refuseOnceShipmentStarted(tx: Db, order: OrderRow): Promise<void> {
+  if (order.shippedAt) {
+    throw locked("order_shipped", `order ${order.orderCode} is already shipped and can no longer change`);
+  }
+  if (!order.shipmentId) return;
+  const [shipment] = await tx
+    .select({ status: shipments.status, code: shipments.code })
+    .from(shipments)
+    .where(eq(shipments.id, order.shipmentId));
+  if (shipment?.status === "in_progress") {
+    throw locked(
+      "shipment_in_progress",
+      `order ${order.orderCode} can no longer change: shipment ${shipment.code} is in progress (出荷作業中)`,
+    );
+  }
+}
+
+function orderColumns(input: OrderInput, mapped: MappedOrder) {
+  const [deliveryAddress] = input.deliveryAddresses;
+  return {
+    channelStatus: input.channelStatus ?? null,
+    holdReasons: mapped.holdReasons,
+    orderedAt: input.orderedAt,
+    buyer: input.buyer,
+    deliveryAddress: { ...deliveryAddress, others: input.deliveryAddresses.slice(1) },
+    deliveryMethodReceived: input.deliveryMethod ?? null,
+    deliveryMethodId: mapped.deliveryMethod?.id ?? null,
+    requestedDate: input.requestedDate ?? null,
+    timeSlotReceived: input.timeSlot ?? null,
+    timeSlot: mapped.timeSlot,
+    paymentMethodReceived: input.paymentMethod ?? null,
+    paymentMethodId: mapped.paymentMethod?.id ?? null,
+    paymentConfirmed: input.paymentConfirmed,
+    amounts: input.amounts,
+    total: input.amounts.total,
+    raw: input.raw ?? null,
+  };
+}
+
+async function writeLinesAndItems(tx: Db, orderId: number, warehouseId: number, mapped: MappedOrder) {
+  const held = mapped.holdReasons.length > 0;
+  for (const line of mapped.lines) {
+    const [inserted] = await tx
+      .insert(orderLines)
+      .values({
+        orderId,
+        lineNo: line.lineNo,
+        itemCode: line.input.itemCode ?? null,
+        optionCode: line.input.optionCode ?? "",
+        name: line.input.name,
+        quantity: line.input.quantity,
+        unitPrice: line.input.unitPrice,
+        taxRate: line.input.taxRate ?? null,
+        correspondenceId: line.correspondenceId,
+      })
+      .returning({ id: orderLines.id });
+    // A held order reserves nothing: its SKUs are only known for certain once it is mapped in full.
+    if (!inserted || held || line.components.length === 0) continue;
+    await tx.insert(orderItems).values(
+      line.components.map((c) => ({
+        orderId,
+        orderLineId: inserted.id,
+        productId: c.productId,
+        warehouseId,
+        quantity: c.quantity,
+      })),
+    );
+  }
+}
+
+async function emitHeldOrStockChanged(
+  tx: Db,
+  store: Store,
+  orderId: number,
+  mapped: MappedOrder,
+  status: OrderStatus,
+  released: number[] = [],
+) {
+  if (mapped.holdReasons.length > 0) {
+    await emit(tx, store.organizationId, {
+      type: "order.held",
+      payload: { orderId, storeId: store.id, reasons: mapped.holdReasons.map((r) => r.code) },
+    });
+  }
+  const touched = new Set(released);
+  if (status !== "held")
+    for (const line of mapped.lines) for (const c of line.components) touched.add(c.productId);
+  if (touched.size > 0) {
+    await emit(tx, store.organizationId, {
+      type: "stock.changed",
+      payload: { productIds: [...touched].sort((a, b) => a - b) },
+    });
+  }
+}
+
+const isHeld = (order: OrderRow) => order.holdReasons.length > 0;
+
+/** A stable fingerprint of what the channel sent (without the raw payload, which may carry noise). */
+export function hashOrder(input: OrderInput): string {
+  const { raw: _raw, ...meaningful } = input;
+  return createHash("sha256").update(JSON.stringify(meaningful)).digest("hex");
+}
