@@ -26,6 +26,8 @@ export interface DatabaseOptions {
   dataDir?: string;
   /** Connections in the pool (server only). */
   poolSize?: number;
+  /** PGlite only: start from this dump (`dumpDataDir`) instead of an empty cluster; tests use it. */
+  pgliteDump?: Blob;
 }
 
 const migrationsFolder = fileURLToPath(new URL("./migrations", import.meta.url));
@@ -40,7 +42,7 @@ export async function openDatabase(options: DatabaseOptions = {}): Promise<Datab
     return { kind: "postgres", db, pool, close: () => pool.end() };
   }
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
-  const pglite = new PGlite(options.dataDir);
+  const pglite = new PGlite(options.dataDir, options.pgliteDump ? { loadDataDir: options.pgliteDump } : {});
   await pglite.waitReady;
   const db = drizzlePglite(pglite, { schema }) as unknown as Db;
   return { kind: "pglite", db, pglite, close: () => pglite.close() };
