@@ -16,7 +16,7 @@ import {
   uniqueIndex,
 } from "drizzle-orm/pg-core";
 import type { HoldReason } from "../domain/order-mapping.ts";
-import { orderStatuses, shipmentStatuses } from "../domain/statuses.ts";
+import { orderStatuses, shipmentStatuses, syncFunctions } from "../domain/statuses.ts";
 
 const id = () => bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity();
 const ref = (name: string) => bigint(name, { mode: "number" });
@@ -81,6 +81,8 @@ export const stores = pgTable(
     /** Channel statuses that mean "ship it"; empty means every imported order is shippable. */
     targetStatuses: text("target_statuses").array().notNull().default(sql`'{}'::text[]`),
     settings: jsonb("settings").$type<Record<string, unknown>>().notNull().default({}),
+    /** The channel plan's item limit for stock sync (e.g. 100 / 3,000 / 10,000); null for none. */
+    itemCap: integer("item_cap"),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -387,12 +389,20 @@ export const shipments = pgTable(
     carrier: text("carrier"),
     trackingNumber: text("tracking_number"),
     shippedOn: date("shipped_on"),
+    /** 出荷通知 to the channel: pending once shipped, then sent (sync) or accepted (async) → done, or failed. */
+    noticeStatus: text("notice_status", { enum: ["pending", "accepted", "done", "failed", "not_supported"] }),
+    noticeRequestId: text("notice_request_id"),
+    noticeError: text("notice_error"),
+    noticeAt: timestamp("notice_at", { withTimezone: true }),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
   (t) => [
     uniqueIndex("shipments_org_code").on(t.organizationId, t.code),
     index("shipments_org_status").on(t.organizationId, t.status),
+    index("shipments_notice_pending")
+      .on(t.storeId, t.id)
+      .where(sql`${t.noticeStatus} IN ('pending', 'accepted')`),
   ],
 );
 
@@ -444,4 +454,98 @@ export const outboxEvents = pgTable(
     processedAt: timestamp("processed_at", { withTimezone: true }),
   },
   (t) => [index("outbox_unprocessed").on(t.id).where(sql`${t.processedAt} IS NULL`)],
+);
+
+// ── Sync engine ────────────────────────────────────────────────────────────────────────────────────
+
+/** Store credentials, each value sealed with AES-256-GCM (src/lib/secrets.ts); never returned in clear. */
+export const storeCredentials = pgTable(
+  "store_credentials",
+  {
+    storeId: ref("store_id")
+      .notNull()
+      .references(() => stores.id),
+    name: text("name").notNull(),
+    sealedValue: text("sealed_value").notNull(),
+    /** When the channel stops accepting it (license keys, API keys, OAuth tokens). */
+    expiresAt: timestamp("expires_at", { withTimezone: true }),
+    updatedAt: updatedAt(),
+  },
+  (t) => [primaryKey({ columns: [t.storeId, t.name] })],
+);
+
+/** One row per store × function: its schedule, whether it is paused, failing, and where it stopped. */
+export const storeFunctions = pgTable(
+  "store_functions",
+  {
+    organizationId: ref("organization_id")
+      .notNull()
+      .references(() => organizations.id),
+    storeId: ref("store_id")
+      .notNull()
+      .references(() => stores.id),
+    function: text("function", { enum: syncFunctions }).notNull(),
+    paused: boolean("paused").notNull().default(false),
+    intervalSeconds: integer("interval_seconds"),
+    /** "HH:MM" in Asia/Tokyo, as an alternative to an interval. */
+    timesOfDay: text("times_of_day").array().notNull().default(sql`'{}'::text[]`),
+    /** Set by a permanent error (bad credentials, validation); cleared by the next good run. */
+    failingReason: text("failing_reason"),
+    failingSince: timestamp("failing_since", { withTimezone: true }),
+    /** Where a paged run stopped (resumes from here after a crash). */
+    cursor: jsonb("cursor").$type<Record<string, unknown>>(),
+    nextRunAt: timestamp("next_run_at", { withTimezone: true }),
+    updatedAt: updatedAt(),
+  },
+  (t) => [primaryKey({ columns: [t.storeId, t.function] })],
+);
+
+/** Run history: one row per run of a store × function. */
+export const syncRuns = pgTable(
+  "sync_runs",
+  {
+    id: id(),
+    organizationId: ref("organization_id")
+      .notNull()
+      .references(() => organizations.id),
+    storeId: ref("store_id")
+      .notNull()
+      .references(() => stores.id),
+    function: text("function", { enum: syncFunctions }).notNull(),
+    trigger: text("trigger", { enum: ["schedule", "manual", "event"] }).notNull(),
+    attempt: integer("attempt").notNull().default(1),
+    outcome: text("outcome", { enum: ["running", "succeeded", "failed", "abandoned"] })
+      .notNull()
+      .default("running"),
+    counts: jsonb("counts").$type<Record<string, number>>().notNull().default({}),
+    /** The first errors, with the channel's own message. */
+    errors: jsonb("errors").$type<Array<Record<string, unknown>>>().notNull().default([]),
+    startedAt: timestamp("started_at", { withTimezone: true }).notNull().defaultNow(),
+    heartbeatAt: timestamp("heartbeat_at", { withTimezone: true }).notNull().defaultNow(),
+    finishedAt: timestamp("finished_at", { withTimezone: true }),
+  },
+  (t) => [
+    index("sync_runs_store_function").on(t.storeId, t.function, t.id),
+    // Never two runs of one store × function at once: the database says so, not memory.
+    uniqueIndex("sync_runs_one_running")
+      .on(t.storeId, t.function)
+      .where(sql`${t.outcome} = 'running'`),
+  ],
+);
+
+/** Per store and channel item: what was last pushed and when, and the last error (diagnosis, I6). */
+export const channelItemStates = pgTable(
+  "channel_item_states",
+  {
+    storeId: ref("store_id")
+      .notNull()
+      .references(() => stores.id),
+    itemCode: text("item_code").notNull(),
+    optionCode: text("option_code").notNull().default(""),
+    lastPushedQuantity: integer("last_pushed_quantity"),
+    lastPushedAt: timestamp("last_pushed_at", { withTimezone: true }),
+    lastError: text("last_error"),
+    lastErrorAt: timestamp("last_error_at", { withTimezone: true }),
+  },
+  (t) => [primaryKey({ columns: [t.storeId, t.itemCode, t.optionCode] })],
 );

@@ -101,6 +101,7 @@ export async function shipShipment(db: Db, command: ShipCommand) {
         carrier: command.carrier,
         trackingNumber: command.trackingNumber,
         shippedOn: command.shippedOn,
+        noticeStatus: "pending",
         updatedAt: sql`now()`,
       })
       .where(eq(shipments.id, shipment.id));
