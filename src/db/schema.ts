@@ -549,3 +549,28 @@ export const channelItemStates = pgTable(
   },
   (t) => [primaryKey({ columns: [t.storeId, t.itemCode, t.optionCode] })],
 );
+
+/**
+ * Orders a channel sent that Kura could not even read (failed validation): kept with the reason and the
+ * payload as received, for review — never dropped.
+ */
+export const inboundRejects = pgTable(
+  "inbound_rejects",
+  {
+    id: id(),
+    organizationId: ref("organization_id")
+      .notNull()
+      .references(() => organizations.id),
+    storeId: ref("store_id")
+      .notNull()
+      .references(() => stores.id),
+    orderCode: text("order_code"),
+    code: text("code").notNull(),
+    field: text("field"),
+    message: text("message").notNull(),
+    payload: jsonb("payload"),
+    createdAt: createdAt(),
+    resolvedAt: timestamp("resolved_at", { withTimezone: true }),
+  },
+  (t) => [index("inbound_rejects_store").on(t.storeId, t.id)],
+);

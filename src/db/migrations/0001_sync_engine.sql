@@ -9,6 +9,19 @@ CREATE TABLE "channel_item_states" (
 	CONSTRAINT "channel_item_states_store_id_item_code_option_code_pk" PRIMARY KEY("store_id","item_code","option_code")
 );
 --> statement-breakpoint
+CREATE TABLE "inbound_rejects" (
+	"id" bigint PRIMARY KEY GENERATED ALWAYS AS IDENTITY (sequence name "inbound_rejects_id_seq" INCREMENT BY 1 MINVALUE 1 MAXVALUE 9223372036854775807 START WITH 1 CACHE 1),
+	"organization_id" bigint NOT NULL,
+	"store_id" bigint NOT NULL,
+	"order_code" text,
+	"code" text NOT NULL,
+	"field" text,
+	"message" text NOT NULL,
+	"payload" jsonb,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"resolved_at" timestamp with time zone
+);
+--> statement-breakpoint
 CREATE TABLE "store_credentials" (
 	"store_id" bigint NOT NULL,
 	"name" text NOT NULL,
@@ -54,11 +67,14 @@ ALTER TABLE "shipments" ADD COLUMN "notice_error" text;--> statement-breakpoint
 ALTER TABLE "shipments" ADD COLUMN "notice_at" timestamp with time zone;--> statement-breakpoint
 ALTER TABLE "stores" ADD COLUMN "item_cap" integer;--> statement-breakpoint
 ALTER TABLE "channel_item_states" ADD CONSTRAINT "channel_item_states_store_id_stores_id_fk" FOREIGN KEY ("store_id") REFERENCES "public"."stores"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "inbound_rejects" ADD CONSTRAINT "inbound_rejects_organization_id_organizations_id_fk" FOREIGN KEY ("organization_id") REFERENCES "public"."organizations"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "inbound_rejects" ADD CONSTRAINT "inbound_rejects_store_id_stores_id_fk" FOREIGN KEY ("store_id") REFERENCES "public"."stores"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "store_credentials" ADD CONSTRAINT "store_credentials_store_id_stores_id_fk" FOREIGN KEY ("store_id") REFERENCES "public"."stores"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "store_functions" ADD CONSTRAINT "store_functions_organization_id_organizations_id_fk" FOREIGN KEY ("organization_id") REFERENCES "public"."organizations"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "store_functions" ADD CONSTRAINT "store_functions_store_id_stores_id_fk" FOREIGN KEY ("store_id") REFERENCES "public"."stores"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "sync_runs" ADD CONSTRAINT "sync_runs_organization_id_organizations_id_fk" FOREIGN KEY ("organization_id") REFERENCES "public"."organizations"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "sync_runs" ADD CONSTRAINT "sync_runs_store_id_stores_id_fk" FOREIGN KEY ("store_id") REFERENCES "public"."stores"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+CREATE INDEX "inbound_rejects_store" ON "inbound_rejects" USING btree ("store_id","id");--> statement-breakpoint
 CREATE INDEX "sync_runs_store_function" ON "sync_runs" USING btree ("store_id","function","id");--> statement-breakpoint
 CREATE UNIQUE INDEX "sync_runs_one_running" ON "sync_runs" USING btree ("store_id","function") WHERE "sync_runs"."outcome" = 'running';--> statement-breakpoint
 CREATE INDEX "shipments_notice_pending" ON "shipments" USING btree ("store_id","id") WHERE "shipments"."notice_status" IN ('pending', 'accepted');
