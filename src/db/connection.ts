@@ -17,7 +17,7 @@ export type Db = PgDatabase<PgQueryResultHKT, Schema>;
 
 export type Database =
   | { kind: "pglite"; db: Db; pglite: PGlite; close(): Promise<void> }
-  | { kind: "postgres"; db: Db; pool: pg.Pool; close(): Promise<void> };
+  | { kind: "postgres"; db: Db; pool: pg.Pool; url: string; close(): Promise<void> };
 
 export interface DatabaseOptions {
   /** postgres://… for a server; otherwise PGlite is used. */
@@ -39,7 +39,7 @@ export async function openDatabase(options: DatabaseOptions = {}): Promise<Datab
   if (options.url) {
     const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 10 });
     const db = drizzlePostgres(pool, { schema }) as unknown as Db;
-    return { kind: "postgres", db, pool, close: () => pool.end() };
+    return { kind: "postgres", db, pool, url: options.url, close: () => pool.end() };
   }
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
   const pglite = new PGlite(options.dataDir, options.pgliteDump ? { loadDataDir: options.pgliteDump } : {});

@@ -29,14 +29,14 @@ export const emptyCounts = (): RunCounts => ({
   failed: 0,
 });
 
-export interface RunError {
+export type RunError = {
   message: string;
   /** The channel's own words, when the channel said something. */
   channelMessage?: string;
   kind?: string;
   item?: string;
   at: string;
-}
+};
 
 const maxErrorsKept = 20;
 
@@ -137,7 +137,13 @@ export async function listRuns(
     filter.fn ? eq(syncRuns.function, filter.fn) : undefined,
   );
   const [rows, [total]] = await Promise.all([
-    db.select().from(syncRuns).where(where).orderBy(desc(syncRuns.id)).limit(filter.limit).offset(filter.offset),
+    db
+      .select()
+      .from(syncRuns)
+      .where(where)
+      .orderBy(desc(syncRuns.id))
+      .limit(filter.limit)
+      .offset(filter.offset),
     db.select({ count: sql<number>`count(*)::int` }).from(syncRuns).where(where),
   ]);
   return { rows, total: total?.count ?? 0 };

@@ -32,6 +32,7 @@ import {
   warehouseInput,
 } from "../domain/master-inputs.ts";
 import { parseInput } from "../domain/parse.ts";
+import { ensureStoreFunctions } from "../jobs/store-functions.ts";
 
 /** Runs an insert; a unique violation becomes a 409 naming the field that must be unique. */
 async function uniquely<T>(field: string, what: string, work: () => Promise<T>): Promise<T> {
@@ -94,7 +95,9 @@ export async function createStore(db: Db, organizationId: number, input: z.input
         .insert(stores)
         .values({ organizationId, warehouseId: warehouse.id, ...data })
         .returning();
-      return row as typeof stores.$inferSelect;
+      const store = row as typeof stores.$inferSelect;
+      await ensureStoreFunctions(tx, store); // its sync schedules, due at once
+      return store;
     });
   });
 }

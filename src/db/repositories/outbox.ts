@@ -1,4 +1,5 @@
 // Writes domain events in the caller's transaction, so an event exists exactly when its change does.
+import type { SyncFunction } from "../../domain/statuses.ts";
 import type { Db } from "../connection.ts";
 import { outboxEvents } from "../schema.ts";
 
@@ -8,7 +9,8 @@ export type DomainEvent =
   | { type: "order.updated"; payload: { orderId: number; storeId: number } }
   | { type: "order.held"; payload: { orderId: number; storeId: number; reasons: string[] } }
   | { type: "order.cancelled"; payload: { orderId: number; storeId: number } }
-  | { type: "shipment.shipped"; payload: { shipmentId: number; storeId: number; orderIds: number[] } };
+  | { type: "shipment.shipped"; payload: { shipmentId: number; storeId: number; orderIds: number[] } }
+  | { type: "function.triggered"; payload: { storeId: number; fn: SyncFunction; actor: string } };
 
 export async function emit(tx: Db, organizationId: number, event: DomainEvent): Promise<void> {
   await tx.insert(outboxEvents).values({ organizationId, type: event.type, payload: event.payload });

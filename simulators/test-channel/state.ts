@@ -1,0 +1,157 @@
+// What the test channel remembers: orders, catalog and stock, received shipments, and the faults and
+// rate limit that shape its next answers. Plain data; the HTTP layer is in server.ts.
+import { defaultCatalog, type GenerateOptions, generateOrders, toJstIso } from "./generate.ts";
+import type { WireError, WireItem, WireOrder, WireOrderStatus, WireShipment } from "./wire.ts";
+
+export type Fault =
+  /** Answer with this HTTP status and the channel's error body. */
+  | { kind: "error"; status: number; message?: string }
+  /** Answer 429 with Retry-After. */
+  | { kind: "rate_limit"; retryAfterSeconds: number }
+  /** Send nothing until the client gives up (closes the connection) or `ms` have passed, then 504. */
+  | { kind: "hang"; ms: number };
+
+export interface StockRecord {
+  quantity: number;
+  receivedAt: Date;
+}
+
+export interface ShipmentRequest {
+  requestId: string;
+  receivedAt: Date;
+  shipments: WireShipment[];
+  status: "processing" | "completed";
+  results: { order_no: string; ok: boolean; error?: WireError }[];
+}
+
+export interface ReceivedShipment extends WireShipment {
+  requestId: string;
+  receivedAt: Date;
+}
+
+const itemKey = (sku: string, variant: string | null | undefined) => `${sku}\u0000${variant ?? ""}`;
+
+export class TestChannelState {
+  readonly orders = new Map<string, WireOrder>();
+  readonly items = new Map<string, WireItem>();
+  readonly stock = new Map<string, StockRecord>();
+  readonly shipmentRequests = new Map<string, ShipmentRequest>();
+  /** Every shipment the channel applied successfully, in order. */
+  readonly shipments: ReceivedShipment[] = [];
+  /** Answers already given per Idempotency-Key, replayed for a repeated key. */
+  readonly idempotentAnswers = new Map<string, { status: number; body: unknown }>();
+  readonly faults: Array<{ fault: Fault; path?: string }> = [];
+  /** API requests received (admin helpers are not counted). */
+  requestCount = 0;
+  #serial = 0;
+  #requestSerial = 0;
+  #admitted: number[] = [];
+
+  constructor(readonly now: () => Date = () => new Date()) {
+    for (const item of defaultCatalog) this.items.set(itemKey(item.sku, item.variant), item);
+  }
+
+  seedOrders(options: Omit<GenerateOptions, "firstSerial"> | WireOrder[]): WireOrder[] {
+    const orders = Array.isArray(options)
+      ? options
+      : generateOrders({ to: this.now(), ...options, firstSerial: this.#serial + 1 });
+    if (!Array.isArray(options)) this.#serial += orders.length;
+    for (const order of orders) this.orders.set(order.order_no, structuredClone(order));
+    return orders;
+  }
+
+  seedItems(items: WireItem[]): void {
+    for (const item of items) this.items.set(itemKey(item.sku, item.variant), item);
+  }
+
+  setOrderStatus(orderNo: string, status: WireOrderStatus): void {
+    const order = this.orders.get(orderNo);
+    if (!order) throw new Error(`test channel has no order ${orderNo}`);
+    order.status = status;
+    order.updated_at = toJstIso(this.now());
+  }
+
+  item(sku: string, variant: string | null | undefined): WireItem | undefined {
+    return this.items.get(itemKey(sku, variant));
+  }
+
+  stockOf(sku: string, variant?: string | null): StockRecord | undefined {
+    return this.stock.get(itemKey(sku, variant));
+  }
+
+  setStock(sku: string, variant: string | null | undefined, quantity: number): void {
+    this.stock.set(itemKey(sku, variant), { quantity, receivedAt: this.now() });
+  }
+
+  /** Queues a fault for the next `count` requests, or only for requests whose path starts with `path`. */
+  injectFaults(fault: Fault, count = 1, path?: string): void {
+    for (let i = 0; i < count; i++) this.faults.push({ fault, path });
+  }
+
+  nextFault(path: string): Fault | undefined {
+    const index = this.faults.findIndex((f) => !f.path || path.startsWith(f.path));
+    return index < 0 ? undefined : this.faults.splice(index, 1)[0]?.fault;
+  }
+
+  /** Sliding one-second window: undefined when admitted, else the seconds to wait. */
+  admit(requestsPerSecond: number): number | undefined {
+    const now = Date.now();
+    this.#admitted = this.#admitted.filter((at) => at > now - 1000);
+    if (this.#admitted.length >= requestsPerSecond) {
+      const oldest = this.#admitted[0] ?? now;
+      return Math.max(1, Math.ceil((oldest + 1000 - now) / 1000));
+    }
+    this.#admitted.push(now);
+    return undefined;
+  }
+
+  acceptShipments(shipments: WireShipment[]): ShipmentRequest {
+    this.#requestSerial += 1;
+    const stamp = toJstIso(this.now()).slice(0, 19).replace(/\D/g, "");
+    const request: ShipmentRequest = {
+      requestId: `shp-${String(this.#requestSerial).padStart(6, "0")}-${stamp}`,
+      receivedAt: this.now(),
+      shipments,
+      status: "processing",
+      results: [],
+    };
+    this.shipmentRequests.set(request.requestId, request);
+    return request;
+  }
+
+  /** Applies an accepted request, as the channel's batch process would later. */
+  completeShipments(requestId: string): void {
+    const request = this.shipmentRequests.get(requestId);
+    if (!request || request.status === "completed") return;
+    request.results = request.shipments.map((shipment) => {
+      const order = this.orders.get(shipment.order_no);
+      if (!order) {
+        return {
+          order_no: shipment.order_no,
+          ok: false,
+          error: orderError("order_not_found", shipment.order_no),
+        };
+      }
+      if (order.status === "cancelled") {
+        return {
+          order_no: shipment.order_no,
+          ok: false,
+          error: orderError("order_cancelled", shipment.order_no),
+        };
+      }
+      order.status = "shipped";
+      order.updated_at = toJstIso(this.now());
+      this.shipments.push({ ...shipment, requestId, receivedAt: request.receivedAt });
+      return { order_no: shipment.order_no, ok: true };
+    });
+    request.status = "completed";
+  }
+}
+
+function orderError(code: "order_not_found" | "order_cancelled", orderNo: string): WireError {
+  const message =
+    code === "order_not_found"
+      ? `注文番号 ${orderNo} は存在しません。`
+      : `注文番号 ${orderNo} はキャンセル済みのため発送登録できません。`;
+  return { code, message };
+}

@@ -1,0 +1,280 @@
+// The sync engine: pg-boss queues per function on Kura's own database, one job per store × function at
+// a time (stately policy keyed by store), schedules as a safety net, outbox events turned into jobs within
+// a fraction of a second, runs recorded with counts and the channel's own errors.
+import { asc, eq, inArray, isNull, sql } from "drizzle-orm";
+import { fromPglite, PgBoss } from "pg-boss";
+import type { Logger } from "pino";
+import { isChannelError } from "../channels/errors.ts";
+import { connectorFactories } from "../channels/registry.ts";
+import type { Connector } from "../channels/types.ts";
+import type { Database, Db } from "../db/connection.ts";
+import { correspondenceComponents, correspondences, outboxEvents, stores } from "../db/schema.ts";
+import type { SyncFunction } from "../domain/statuses.ts";
+import type { SecretBox } from "../lib/secrets.ts";
+import { openStoreSecrets } from "../operations/credentials.ts";
+import { beginRun, finishRun, heartbeat, type RunTrigger } from "./run-history.ts";
+import { defaultRetryPolicy, type RetryPolicy, RunJournal } from "./run-journal.ts";
+import type { Runner, StoreRow } from "./runners/context.ts";
+import { checkCredentials } from "./runners/credentials-check.ts";
+import { importOrders } from "./runners/orders-import.ts";
+import { notifyShipments } from "./runners/shipments-notify.ts";
+import { pushChangedStock, resyncAllStock } from "./runners/stock-sync.ts";
+import { claimDueRuns, ensureAllStoreFunctions, getStoreFunction, saveCursor } from "./store-functions.ts";
+
+const runners: Record<SyncFunction, Runner> = {
+  "orders.import": importOrders,
+  "shipments.notify": notifyShipments,
+  "stock.push": pushChangedStock,
+  "stock.resync": resyncAllStock,
+  "credentials.check": checkCredentials,
+};
+
+const queueName = (fn: SyncFunction) => `kura-${fn.replace(".", "-")}`;
+
+export interface JobData {
+  organizationId: number;
+  storeId: number;
+  trigger: RunTrigger;
+}
+
+export interface EngineOptions {
+  database: Database;
+  secretBox: SecretBox;
+  log: Logger;
+  /** How often the scheduler and the outbox dispatcher look for work. */
+  tickMs?: number;
+  /** Bursts of events within this window become one push. */
+  debounceMs?: number;
+  /** A running run without a heartbeat for this long belonged to a dead worker. */
+  staleAfterMs?: number;
+  retryPolicy?: RetryPolicy;
+  /** Job-level retries after a run failed transiently (the run itself already retried its calls). */
+  jobRetry?: { limit: number; delaySeconds: number };
+  connectorTimeoutMs?: number;
+  /** Process jobs (a worker), or only enqueue them (an API process). */
+  work?: boolean;
+}
+
+export interface SyncEngine {
+  /** Runs a store function as soon as possible (the "run now" button). Null when one is already queued. */
+  trigger(storeId: number, fn: SyncFunction, trigger?: RunTrigger): Promise<string | null>;
+  stop(): Promise<void>;
+}
+
+export async function startSyncEngine(options: EngineOptions): Promise<SyncEngine> {
+  const { database, log } = options;
+  const db = database.db;
+  const tickMs = options.tickMs ?? 200;
+  const debounceMs = options.debounceMs ?? 300;
+  const staleAfterMs = options.staleAfterMs ?? 60_000;
+  const jobRetry = options.jobRetry ?? { limit: 5, delaySeconds: 15 };
+
+  const boss =
+    database.kind === "pglite"
+      ? new PgBoss({ db: fromPglite(database.pglite), backend: "pglite" })
+      : new PgBoss({ connectionString: database.url, max: 4 });
+  boss.on("error", (error) => log.error({ err: error }, "job queue error"));
+  await boss.start();
+  for (const fn of Object.keys(runners) as SyncFunction[]) {
+    await boss.createQueue(queueName(fn), {
+      policy: "stately",
+      retryLimit: jobRetry.limit,
+      retryDelay: jobRetry.delaySeconds,
+      retryBackoff: true,
+    });
+  }
+  await ensureAllStoreFunctions(db);
+
+  const send = async (data: JobData, fn: SyncFunction, delayMs = 0) =>
+    boss.send(queueName(fn), data, {
+      singletonKey: String(data.storeId),
+      ...(delayMs > 0 ? { startAfter: new Date(Date.now() + delayMs) } : {}),
+    });
+
+  if (options.work !== false) {
+    for (const fn of Object.keys(runners) as SyncFunction[]) {
+      await boss.work<JobData>(queueName(fn), { pollingIntervalSeconds: 0.5 }, async ([job]) => {
+        if (!job) return;
+        const followUp = await runStoreFunction(options, job.data, fn, job.retryCount + 1, staleAfterMs);
+        if (followUp !== null) await send({ ...job.data, trigger: "event" }, fn, followUp);
+      });
+    }
+  }
+
+  let stopping = false;
+  let ticking: Promise<void> = Promise.resolve();
+  const tick = async () => {
+    for (const due of await claimDueRuns(db, new Date())) {
+      await send({ organizationId: due.organizationId, storeId: due.storeId, trigger: "schedule" }, due.fn);
+    }
+    await dispatchOutbox(db, send, debounceMs);
+  };
+  const timer =
+    options.work !== false
+      ? setInterval(() => {
+          if (stopping) return;
+          ticking = ticking.then(tick).catch((error) => log.error({ err: error }, "sync tick failed"));
+        }, tickMs)
+      : undefined;
+
+  return {
+    async trigger(storeId, fn, trigger = "manual") {
+      const [store] = await db.select().from(stores).where(eq(stores.id, storeId));
+      if (!store) throw new Error(`store ${storeId} does not exist`);
+      return send({ organizationId: store.organizationId, storeId, trigger }, fn);
+    },
+    async stop() {
+      stopping = true;
+      if (timer) clearInterval(timer);
+      await ticking;
+      await boss.stop({ graceful: true, timeout: 5000, close: true });
+    },
+  };
+}
+
+/** Runs one store function: begins a run (unless one is running), calls its runner, records the outcome. */
+export async function runStoreFunction(
+  options: EngineOptions,
+  data: JobData,
+  fn: SyncFunction,
+  attempt: number,
+  staleAfterMs: number,
+): Promise<number | null> {
+  const db = options.database.db;
+  let followUp: number | null = null;
+  const key = { organizationId: data.organizationId, storeId: data.storeId, fn };
+  const [store] = await db.select().from(stores).where(eq(stores.id, data.storeId));
+  if (!store) return null;
+  const storeFunction = await getStoreFunction(db, store.id, fn);
+  if (storeFunction?.paused && data.trigger !== "manual") return null; // paused: only an operator's "run now" runs
+  const runId = await beginRun(db, key, data.trigger, { attempt, staleAfterMs });
+  if (runId === null) return null; // another worker runs it right now; its result covers this request
+
+  const journal = new RunJournal(options.retryPolicy ?? defaultRetryPolicy);
+  try {
+    const connector = await connectorFor(options, store);
+    await runners[fn]({
+      db,
+      store,
+      connector,
+      journal,
+      runId,
+      cursor: storeFunction?.cursor ?? null,
+      checkpoint: async (cursor) => {
+        await saveCursor(db, store.id, fn, cursor);
+        await heartbeat(db, runId, journal.counts, journal.errors);
+      },
+      now: () => new Date(),
+      followUpAfter: (delayMs) => {
+        followUp = Math.min(followUp ?? delayMs, delayMs);
+      },
+    });
+    await finishRun(db, key, runId, { outcome: "succeeded", counts: journal.counts, errors: journal.errors });
+    return followUp;
+  } catch (error) {
+    const permanent = isChannelError(error) ? !error.retryable : error instanceof ConfigurationError;
+    const reason = describe(error);
+    journal.error({ message: reason, kind: isChannelError(error) ? error.kind : "internal" });
+    await finishRun(db, key, runId, {
+      outcome: "failed",
+      counts: journal.counts,
+      errors: journal.errors,
+      failingReason: permanent ? reason : undefined,
+    });
+    options.log.warn({ storeId: store.id, fn, runId, err: error }, "store function failed");
+    if (!permanent) throw error; // pg-boss retries the job with back-off
+    return null;
+  }
+}
+
+export class ConfigurationError extends Error {}
+
+async function connectorFor(options: EngineOptions, store: StoreRow): Promise<Connector> {
+  const factory = connectorFactories[store.channel];
+  if (!factory) throw new ConfigurationError(`channel "${store.channel}" has no connector`);
+  const secrets = await openStoreSecrets(options.database.db, options.secretBox, store.id);
+  const endpoint = typeof store.settings.endpoint === "string" ? store.settings.endpoint : undefined;
+  try {
+    return factory({
+      endpoint,
+      secrets,
+      timeoutMs: options.connectorTimeoutMs,
+      onExchange: (exchange) => options.log.debug({ storeId: store.id, exchange }, "channel call"),
+    });
+  } catch (error) {
+    if (isChannelError(error)) throw error;
+    throw new ConfigurationError(error instanceof Error ? error.message : String(error));
+  }
+}
+
+function describe(error: unknown): string {
+  if (isChannelError(error)) {
+    return error.channelMessage
+      ? `${error.message} (the channel said: ${error.channelMessage})`
+      : error.message;
+  }
+  return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * Turns outbox events into jobs: a stock change pushes to every store selling the product, a shipment
+ * notifies its store. Events are marked done after their jobs are queued, so a crash in between sends
+ * them again (harmless: jobs are coalesced per store and idempotent) rather than losing them.
+ */
+export async function dispatchOutbox(
+  db: Db,
+  send: (data: JobData, fn: SyncFunction, delayMs?: number) => Promise<unknown>,
+  debounceMs: number,
+): Promise<number> {
+  const events = await db
+    .select()
+    .from(outboxEvents)
+    .where(isNull(outboxEvents.processedAt))
+    .orderBy(asc(outboxEvents.id))
+    .limit(500);
+  if (events.length === 0) return 0;
+
+  const jobs = new Map<string, { data: JobData; fn: SyncFunction }>();
+  const changedProducts = new Set<number>();
+  for (const event of events) {
+    const payload = event.payload as Record<string, unknown>;
+    if (event.type === "stock.changed") {
+      for (const id of (payload.productIds as number[]) ?? []) changedProducts.add(id);
+    } else if (event.type === "shipment.shipped" || event.type === "function.triggered") {
+      const fn = (event.type === "shipment.shipped" ? "shipments.notify" : payload.fn) as SyncFunction;
+      const storeId = payload.storeId as number;
+      jobs.set(`${storeId}:${fn}`, {
+        data: {
+          organizationId: event.organizationId,
+          storeId,
+          trigger: event.type === "shipment.shipped" ? "event" : "manual",
+        },
+        fn,
+      });
+    }
+  }
+  if (changedProducts.size > 0) {
+    const selling = await db
+      .selectDistinct({ storeId: correspondences.storeId, organizationId: correspondences.organizationId })
+      .from(correspondences)
+      .innerJoin(correspondenceComponents, eq(correspondenceComponents.correspondenceId, correspondences.id))
+      .where(inArray(correspondenceComponents.productId, [...changedProducts]));
+    for (const s of selling) {
+      jobs.set(`${s.storeId}:stock.push`, {
+        data: { organizationId: s.organizationId, storeId: s.storeId, trigger: "event" },
+        fn: "stock.push",
+      });
+    }
+  }
+  for (const job of jobs.values()) await send(job.data, job.fn, debounceMs);
+  await db
+    .update(outboxEvents)
+    .set({ processedAt: sql`now()` })
+    .where(
+      inArray(
+        outboxEvents.id,
+        events.map((e) => e.id),
+      ),
+    );
+  return events.length;
+}

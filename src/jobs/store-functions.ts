@@ -1,0 +1,103 @@
+// Each store × function's row: schedule, pause, failing state, cursor. Claiming a due run is one guarded
+// UPDATE, so two workers never both start the same scheduled run.
+import { and, eq, isNotNull, lte, sql } from "drizzle-orm";
+import type { Db } from "../db/connection.ts";
+import { storeFunctions, stores } from "../db/schema.ts";
+import { nextRunAt } from "../domain/schedule.ts";
+import { type SyncFunction, syncFunctions } from "../domain/statuses.ts";
+
+/** The safety-net schedules a new store starts with; events push changes within seconds in between. */
+export const defaultIntervals: Record<SyncFunction, number | null> = {
+  "orders.import": 300,
+  "shipments.notify": 1200,
+  "stock.push": null,
+  "stock.resync": 3600,
+  "credentials.check": 86_400,
+};
+
+/** Creates the store's function rows that do not exist yet, each due at once when it has a schedule. */
+export async function ensureStoreFunctions(
+  db: Db,
+  store: { id: number; organizationId: number },
+  now = new Date(),
+) {
+  await db
+    .insert(storeFunctions)
+    .values(
+      syncFunctions.map((fn) => ({
+        organizationId: store.organizationId,
+        storeId: store.id,
+        function: fn,
+        intervalSeconds: defaultIntervals[fn],
+        nextRunAt: defaultIntervals[fn] ? now : null,
+      })),
+    )
+    .onConflictDoNothing();
+}
+
+export async function ensureAllStoreFunctions(db: Db): Promise<void> {
+  for (const store of await db
+    .select({ id: stores.id, organizationId: stores.organizationId })
+    .from(stores)) {
+    await ensureStoreFunctions(db, store);
+  }
+}
+
+export interface DueRun {
+  organizationId: number;
+  storeId: number;
+  fn: SyncFunction;
+}
+
+/** Takes the runs that are due; each is taken by one caller only (optimistic claim on next_run_at). */
+export async function claimDueRuns(db: Db, now: Date): Promise<DueRun[]> {
+  const due = await db
+    .select()
+    .from(storeFunctions)
+    .where(
+      and(
+        eq(storeFunctions.paused, false),
+        isNotNull(storeFunctions.nextRunAt),
+        lte(storeFunctions.nextRunAt, now),
+      ),
+    )
+    .limit(200);
+  const claimed: DueRun[] = [];
+  for (const row of due) {
+    const next = nextRunAt({ intervalSeconds: row.intervalSeconds, timesOfDay: row.timesOfDay }, now);
+    const taken = await db
+      .update(storeFunctions)
+      .set({ nextRunAt: next, updatedAt: sql`now()` })
+      .where(
+        and(
+          eq(storeFunctions.storeId, row.storeId),
+          eq(storeFunctions.function, row.function),
+          eq(storeFunctions.nextRunAt, row.nextRunAt as Date),
+        ),
+      )
+      .returning({ storeId: storeFunctions.storeId });
+    if (taken.length > 0)
+      claimed.push({ organizationId: row.organizationId, storeId: row.storeId, fn: row.function });
+  }
+  return claimed;
+}
+
+export async function getStoreFunction(db: Db, storeId: number, fn: SyncFunction) {
+  const [row] = await db
+    .select()
+    .from(storeFunctions)
+    .where(and(eq(storeFunctions.storeId, storeId), eq(storeFunctions.function, fn)));
+  return row;
+}
+
+export async function saveCursor(
+  db: Db,
+  storeId: number,
+  fn: SyncFunction,
+  cursor: Record<string, unknown> | null,
+) {
+  await db
+    .update(storeFunctions)
+    .set({ cursor, updatedAt: sql`now()` })
+    .where(and(eq(storeFunctions.storeId, storeId), eq(storeFunctions.function, fn)));
+}

@@ -1,0 +1,68 @@
+// Store credentials: sealed at rest, shown masked, with expiry dates tracked for warnings (C1).
+import { and, eq, sql } from "drizzle-orm";
+import { z } from "zod";
+import type { Db } from "../db/connection.ts";
+import { getStore } from "../db/repositories/scope.ts";
+import { storeCredentials } from "../db/schema.ts";
+import { parseInput } from "../domain/parse.ts";
+import { maskSecret, type SecretBox } from "../lib/secrets.ts";
+
+export const credentialsInput = z.object({
+  values: z.record(z.string().min(1), z.string().min(1, "must not be empty")),
+  expiresAt: z.coerce.date().optional(),
+});
+
+export async function setStoreCredentials(
+  db: Db,
+  box: SecretBox,
+  organizationId: number,
+  storeId: number,
+  input: z.input<typeof credentialsInput>,
+) {
+  const data = parseInput(credentialsInput, input);
+  await getStore(db, organizationId, storeId);
+  for (const [name, value] of Object.entries(data.values)) {
+    await db
+      .insert(storeCredentials)
+      .values({ storeId, name, sealedValue: box.seal(value), expiresAt: data.expiresAt ?? null })
+      .onConflictDoUpdate({
+        target: [storeCredentials.storeId, storeCredentials.name],
+        set: { sealedValue: box.seal(value), expiresAt: data.expiresAt ?? null, updatedAt: sql`now()` },
+      });
+  }
+  return listStoreCredentials(db, box, organizationId, storeId);
+}
+
+/** Names, masked values and expiry; `expiresSoon` when fewer than `warnDays` days are left. */
+export async function listStoreCredentials(
+  db: Db,
+  box: SecretBox,
+  organizationId: number,
+  storeId: number,
+  warnDays = 14,
+) {
+  await getStore(db, organizationId, storeId);
+  const rows = await db.select().from(storeCredentials).where(eq(storeCredentials.storeId, storeId));
+  const warnAt = Date.now() + warnDays * 86_400_000;
+  return rows.map((row) => ({
+    name: row.name,
+    masked: maskSecret(box.open(row.sealedValue)),
+    expiresAt: row.expiresAt,
+    expired: row.expiresAt !== null && row.expiresAt.getTime() <= Date.now(),
+    expiresSoon: row.expiresAt !== null && row.expiresAt.getTime() <= warnAt,
+    updatedAt: row.updatedAt,
+  }));
+}
+
+/** The decrypted secrets a connector needs; for the engine only, never for an API answer. */
+export async function openStoreSecrets(
+  db: Db,
+  box: SecretBox,
+  storeId: number,
+): Promise<Record<string, string>> {
+  const rows = await db
+    .select()
+    .from(storeCredentials)
+    .where(and(eq(storeCredentials.storeId, storeId)));
+  return Object.fromEntries(rows.map((row) => [row.name, box.open(row.sealedValue)]));
+}

@@ -1,0 +1,192 @@
+import { and, eq } from "drizzle-orm";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import type { TestChannel } from "../../simulators/test-channel/server.ts";
+import type { Db } from "../../src/db/connection.ts";
+import { orders, shipments, storeFunctions, stores } from "../../src/db/schema.ts";
+import type { SyncEngine } from "../../src/jobs/engine.ts";
+import { setStoreCredentials } from "../../src/operations/credentials.ts";
+import { shipShipment } from "../../src/operations/shipping.ts";
+import { receiveStock } from "../../src/operations/stock-movements.ts";
+import { createTestDatabase, type TestDatabase } from "../support/database.ts";
+import {
+  eventually,
+  givenChannelStore,
+  pauseStore,
+  recentOrders,
+  runsOf,
+  secretBox,
+  startEngine,
+} from "./support.ts";
+
+let testDb: TestDatabase;
+let db: Db;
+let engine: SyncEngine;
+const cleanups: Array<() => Promise<unknown>> = [];
+
+beforeAll(async () => {
+  testDb = await createTestDatabase();
+  db = testDb.database.db;
+  engine = await startEngine(testDb.database);
+});
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+afterAll(async () => {
+  await engine.stop();
+  await testDb[Symbol.asyncDispose]();
+});
+
+async function channelStore() {
+  const store = await givenChannelStore(db);
+  cleanups.push(
+    () => store.sim.close(),
+    () => pauseStore(db, store.storeId),
+  );
+  return store;
+}
+
+const ordersOf = (storeId: number) => db.select().from(orders).where(eq(orders.storeId, storeId));
+
+describe("the sync engine with the test channel", () => {
+  it("imports the channel's orders on the store's schedule, and importing them again changes nothing", async () => {
+    const { sim, storeId } = await channelStore();
+    sim.seedOrders(recentOrders(30, 11));
+
+    await db
+      .update(storeFunctions)
+      .set({ nextRunAt: new Date() })
+      .where(and(eq(storeFunctions.storeId, storeId), eq(storeFunctions.function, "orders.import")));
+    await eventually(async () => (await ordersOf(storeId)).length === 30);
+    const [scheduled] = await runsOf(db, storeId, "orders.import");
+    expect(scheduled).toMatchObject({ trigger: "schedule" });
+
+    // Forget where the last run stopped: the whole look-back window comes again.
+    await db
+      .update(storeFunctions)
+      .set({ cursor: null })
+      .where(and(eq(storeFunctions.storeId, storeId), eq(storeFunctions.function, "orders.import")));
+    await engine.trigger(storeId, "orders.import", "manual");
+    const again = await eventually(async () =>
+      (await runsOf(db, storeId, "orders.import")).find(
+        (r) => r.trigger === "manual" && r.outcome === "succeeded",
+      ),
+    );
+
+    expect(await ordersOf(storeId)).toHaveLength(30);
+    expect(again.counts).toMatchObject({ fetched: 30, unchanged: 30, created: 0 });
+  });
+
+  it("sends a shipped slip's tracking number to the channel within seconds", async () => {
+    const { sim, storeId, orgId } = await channelStore();
+    const seeded = sim.seedOrders(recentOrders(6, 12));
+    await engine.trigger(storeId, "orders.import");
+    console.log(
+      "IMPORT",
+      JSON.stringify(await runsOf(db, storeId, "orders.import")),
+      (await ordersOf(storeId)).map((o) => o.status),
+    );
+    await eventually(async () => (await ordersOf(storeId)).length === seeded.length);
+    const order = (await ordersOf(storeId)).find((o) => o.status === "awaiting_shipment");
+    if (!order) throw new Error("the seed has no order ready to ship");
+    const wire = seeded.find((w) => w.order_no === order.orderCode);
+    const [shipment] = await db
+      .select()
+      .from(shipments)
+      .where(eq(shipments.id, order.shipmentId as number));
+    expect(shipment?.status).toBe("allocated");
+
+    await shipShipment(db, {
+      organizationId: orgId,
+      shipmentId: order.shipmentId as number,
+      carrier: "ヤマト運輸",
+      trackingNumber: "123456789012",
+      shippedOn: "2026-11-23",
+      actor: "test",
+    });
+
+    const received = await eventually(async () =>
+      sim.state.shipments.find((s) => s.order_no === wire?.order_no),
+    );
+    expect(received).toMatchObject({ tracking_no: "123456789012", shipped_on: "2026-11-23" });
+    await eventually(async () => {
+      const [row] = await db
+        .select()
+        .from(shipments)
+        .where(eq(shipments.id, order.shipmentId as number));
+      return row?.noticeStatus === "done";
+    });
+  });
+
+  it("pushes a stock change to the channel within seconds, never for unlimited items", async () => {
+    const { sim, orgId } = await channelStore();
+
+    await receiveStock(db, {
+      organizationId: orgId,
+      productCode: "TEA-HOJI-100",
+      warehouseCode: "WH1",
+      quantity: 7,
+      actor: "test",
+    });
+
+    const record = await eventually(async () => sim.stockOf("TEA-HOJI-100"));
+    expect(record.quantity).toBe(507);
+    expect(sim.stockOf("GIFT-CARD")).toBeUndefined();
+  });
+
+  it("sends no stock while the store is closed, and the run says why", async () => {
+    const { sim, orgId, storeId } = await channelStore();
+    await db.update(stores).set({ status: "closed" }).where(eq(stores.id, storeId));
+
+    await receiveStock(db, {
+      organizationId: orgId,
+      productCode: "TEA-SENCHA-100",
+      warehouseCode: "WH1",
+      quantity: 1,
+      actor: "t",
+    });
+    const [run] = await eventually(async () => {
+      const runs = await runsOf(db, storeId, "stock.push");
+      return runs.some((r) => r.outcome === "succeeded") && runs;
+    });
+
+    expect(run?.counts).toMatchObject({ pushed: 0, skipped: 7 });
+    expect(sim.stockOf("TEA-SENCHA-100")).toBeUndefined();
+  });
+
+  it("retries a channel answering 500 and 429, and the history shows the retries", async () => {
+    const { sim, storeId } = await channelStore();
+    sim.seedOrders(recentOrders(3, 13));
+    sim.injectFaults({ kind: "error", status: 500, message: "internal trouble" }, 1, "/orders");
+    sim.injectFaults({ kind: "rate_limit", retryAfterSeconds: 1 }, 1, "/orders");
+
+    await engine.trigger(storeId, "orders.import");
+    const run = await eventually(async () =>
+      (await runsOf(db, storeId, "orders.import")).find((r) => r.outcome === "succeeded"),
+    );
+
+    expect(run.counts).toMatchObject({ created: 3 });
+    const messages = run.errors.map((e) => String(e.message)).join("\n");
+    expect(messages).toMatch(/attempt 1 failed.*\(retrying\)/);
+    expect(messages).toMatch(/attempt 2 failed.*\(retrying\)/);
+    expect(run.errors.map((e) => e.kind)).toEqual(expect.arrayContaining(["transient", "rate_limited"]));
+  });
+
+  it("stops a function with the channel's reason when the credentials are wrong", async () => {
+    const { storeId, orgId } = await channelStore();
+    await setStoreCredentials(db, secretBox, orgId, storeId, { values: { apiKey: "wrong-key" } });
+
+    await engine.trigger(storeId, "orders.import");
+    const run = await eventually(async () =>
+      (await runsOf(db, storeId, "orders.import")).find((r) => r.outcome === "failed"),
+    );
+
+    const [fn] = await db
+      .select()
+      .from(storeFunctions)
+      .where(and(eq(storeFunctions.storeId, storeId), eq(storeFunctions.function, "orders.import")));
+    expect(fn?.failingReason).toMatch(/the channel said/);
+    expect(run.attempt).toBe(1);
+    await new Promise((resolve) => setTimeout(resolve, 1_500)); // a retry would have started by now
+    expect(await runsOf(db, storeId, "orders.import")).toHaveLength(1);
+  });
+});
