@@ -12,6 +12,12 @@ const envSchema = z.object({
   KURA_HOST: z.string().default("127.0.0.1"),
   KURA_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   KURA_ADMIN_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
+  /** 32 bytes (base64url, base64 or hex) sealing store credentials; embedded mode generates one. */
+  KURA_SECRET_KEY: z.string().min(32, "must encode 32 bytes").optional(),
+  /** Sync engine tuning: a run without a heartbeat this long belonged to a dead worker. */
+  KURA_RUN_STALE_SECONDS: z.coerce.number().int().min(1).default(60),
+  /** Sync engine tuning: a job active this long is retried (how soon a dead worker's job comes back). */
+  KURA_JOB_EXPIRE_SECONDS: z.coerce.number().int().min(1).default(300),
   KURA_LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
@@ -21,6 +27,9 @@ export interface Config {
   host: string;
   port: number;
   adminToken?: string;
+  secretKey?: string;
+  runStaleSeconds: number;
+  jobExpireSeconds: number;
   logLevel: string;
 }
 
@@ -32,6 +41,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: parsed.KURA_HOST,
     port: parsed.KURA_PORT,
     adminToken: parsed.KURA_ADMIN_TOKEN,
+    secretKey: parsed.KURA_SECRET_KEY,
+    runStaleSeconds: parsed.KURA_RUN_STALE_SECONDS,
+    jobExpireSeconds: parsed.KURA_JOB_EXPIRE_SECONDS,
     logLevel: parsed.KURA_LOG_LEVEL,
   };
 }

@@ -5,7 +5,9 @@ import { buildServer } from "./api/server.ts";
 import type { Config } from "./config.ts";
 import { type Database, migrateDatabase, openDatabase } from "./db/connection.ts";
 import { sweepWaitingAllocations } from "./jobs/allocation-sweep.ts";
+import { startSyncEngine } from "./jobs/engine.ts";
 import { lockDataDir, secretInDataDir } from "./lib/data-dir.ts";
+import { SecretBox } from "./lib/secrets.ts";
 
 export interface HubRoles {
   api: boolean;
@@ -52,7 +54,9 @@ export async function startHub(config: Config, roles: HubRoles): Promise<Hub> {
       });
       url = await server.listen({ host: config.host, port: config.port });
     }
-    const worker = roles.worker ? startWorker(database, log) : undefined;
+    const worker = roles.worker
+      ? await startWorker(config, database, secretBoxFor(config, database), log)
+      : undefined;
     return {
       database,
       url,
@@ -72,7 +76,24 @@ export async function startHub(config: Config, roles: HubRoles): Promise<Hub> {
   }
 }
 
-function startWorker(database: Database, log: pino.Logger) {
+/** The key sealing store credentials: KURA_SECRET_KEY, or (embedded) a 0600 file in the data folder. */
+function secretBoxFor(config: Config, database: Database): SecretBox {
+  if (config.secretKey) return new SecretBox(config.secretKey);
+  if (database.kind === "pglite") return new SecretBox(secretInDataDir(config.dataDir, "secret-key"));
+  throw new Error(
+    "KURA_SECRET_KEY is required with DATABASE_URL: every process must seal and open credentials alike",
+  );
+}
+
+async function startWorker(config: Config, database: Database, secretBox: SecretBox, log: pino.Logger) {
+  const engine = await startSyncEngine({
+    database,
+    secretBox,
+    log,
+    staleAfterMs: config.runStaleSeconds * 1000,
+    jobExpireSeconds: config.jobExpireSeconds,
+    superviseIntervalSeconds: Math.max(1, Math.min(30, Math.floor(config.jobExpireSeconds / 2))),
+  });
   let sweeping: Promise<unknown> = Promise.resolve();
   const timer = setInterval(() => {
     sweeping = sweepWaitingAllocations(database.db).catch((error) =>
@@ -83,6 +104,7 @@ function startWorker(database: Database, log: pino.Logger) {
     async stop() {
       clearInterval(timer);
       await sweeping;
+      await engine.stop();
     },
   };
 }

@@ -51,6 +51,14 @@ export interface EngineOptions {
   /** Job-level retries after a run failed transiently (the run itself already retried its calls). */
   jobRetry?: { limit: number; delaySeconds: number };
   connectorTimeoutMs?: number;
+  /**
+   * A job still active after this long is failed and retried by pg-boss (a worker that died holds its
+   * job until then). A slow run that outlives it is safe: the retry finds the run still beating and
+   * leaves it alone.
+   */
+  jobExpireSeconds?: number;
+  /** How often pg-boss looks for expired jobs. */
+  superviseIntervalSeconds?: number;
   /** Process jobs (a worker), or only enqueue them (an API process). */
   work?: boolean;
 }
@@ -69,10 +77,11 @@ export async function startSyncEngine(options: EngineOptions): Promise<SyncEngin
   const staleAfterMs = options.staleAfterMs ?? 60_000;
   const jobRetry = options.jobRetry ?? { limit: 5, delaySeconds: 15 };
 
+  const supervision = { superviseIntervalSeconds: options.superviseIntervalSeconds ?? 30 };
   const boss =
     database.kind === "pglite"
-      ? new PgBoss({ db: fromPglite(database.pglite), backend: "pglite" })
-      : new PgBoss({ connectionString: database.url, max: 4 });
+      ? new PgBoss({ db: fromPglite(database.pglite), backend: "pglite", ...supervision })
+      : new PgBoss({ connectionString: database.url, max: 4, ...supervision });
   boss.on("error", (error) => log.error({ err: error }, "job queue error"));
   await boss.start();
   for (const fn of Object.keys(runners) as SyncFunction[]) {
@@ -81,6 +90,7 @@ export async function startSyncEngine(options: EngineOptions): Promise<SyncEngin
       retryLimit: jobRetry.limit,
       retryDelay: jobRetry.delaySeconds,
       retryBackoff: true,
+      expireInSeconds: options.jobExpireSeconds ?? 300,
     });
   }
   await ensureAllStoreFunctions(db);
