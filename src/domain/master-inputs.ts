@@ -19,7 +19,16 @@ export const storeInput = z.object({
   targetStatuses: z.array(z.string().trim().min(1)).default([]),
   settings: z.record(z.string(), z.unknown()).default({}),
 });
-export const storeUpdate = storeInput.omit({ channel: true }).partial();
+// No defaults here: a field the caller leaves out keeps its value (a default would reset it).
+export const storeUpdate = z
+  .object({
+    name: z.string().trim().min(1, "is required"),
+    warehouseCode: code,
+    status: z.enum(["open", "closed"]),
+    targetStatuses: z.array(z.string().trim().min(1)),
+    settings: z.record(z.string(), z.unknown()),
+  })
+  .partial();
 
 export const productInput = z.object({
   code: productCodeSchema,

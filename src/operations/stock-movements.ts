@@ -58,11 +58,14 @@ export async function stocktake(db: Db, command: StockCommand & { countedQuantit
     const { product, warehouse } = await resolve(tx, command);
     let level = await lockLevel(tx, product.id, warehouse.id);
     const deallocatedOrderIds: number[] = [];
+    // Every product whose free stock may grow: the counted one, and the other SKUs undone orders held.
+    const freed = new Set<number>([product.id]);
     if (counted < level.reserved) {
       for (const orderId of await newestAllocatedOrders(tx, product.id, warehouse.id)) {
         const [order] = await tx.select().from(orders).where(eq(orders.id, orderId)).for("update");
         if (!order) continue;
-        await releaseOrder(tx, order, command.actor, `stocktake counted ${counted}`);
+        const released = await releaseOrder(tx, order, command.actor, `stocktake counted ${counted}`);
+        for (const productId of released) freed.add(productId);
         await settleOrder(tx, order.id);
         await tx.insert(orderHistory).values({
           orderId,
@@ -85,9 +88,12 @@ export async function stocktake(db: Db, command: StockCommand & { countedQuantit
     const delta = counted - level.onHand;
     if (delta !== 0)
       await changeOnHand(tx, "adjustment", product.id, delta, movementOf(command, warehouse.id));
+    const productIds = [...freed].sort((a, b) => a - b);
     const allocatedOrderIds =
-      delta > 0 ? await allocateWaitingOrders(tx, command.organizationId, [product.id], command.actor) : [];
-    await emit(tx, command.organizationId, { type: "stock.changed", payload: { productIds: [product.id] } });
+      delta > 0 || deallocatedOrderIds.length > 0
+        ? await allocateWaitingOrders(tx, command.organizationId, productIds, command.actor)
+        : [];
+    await emit(tx, command.organizationId, { type: "stock.changed", payload: { productIds } });
     return {
       productId: product.id,
       warehouseId: warehouse.id,

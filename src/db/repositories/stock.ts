@@ -73,6 +73,19 @@ export async function changeOnHand(
   delta: number,
   movement: Movement,
 ): Promise<void> {
+  if (delta < 0) {
+    // Not an upsert: PostgreSQL checks constraints on the row INSERT … ON CONFLICT proposes before it
+    // finds the conflict, so a negative on hand there fails `stock_levels_on_hand_nonneg` every time.
+    const rows = await tx
+      .update(stockLevels)
+      .set({ onHand: sql`${stockLevels.onHand} + ${delta}`, updatedAt: sql`now()` })
+      .where(and(eq(stockLevels.productId, productId), eq(stockLevels.warehouseId, movement.warehouseId)))
+      .returning({ productId: stockLevels.productId });
+    if (rows.length === 0)
+      throw new Error(`product ${productId} has no stock to remove ${-delta} units from`);
+    await writeLedger(tx, kind, [{ productId, quantity: delta }], movement, { onHand: 1, reserved: 0 });
+    return;
+  }
   await tx
     .insert(stockLevels)
     .values({
