@@ -527,9 +527,7 @@ export const syncRuns = pgTable(
   (t) => [
     index("sync_runs_store_function").on(t.storeId, t.function, t.id),
     // Never two runs of one store × function at once: the database says so, not memory.
-    uniqueIndex("sync_runs_one_running")
-      .on(t.storeId, t.function)
-      .where(sql`${t.outcome} = 'running'`),
+    uniqueIndex("sync_runs_one_running").on(t.storeId, t.function).where(sql`${t.outcome} = 'running'`),
   ],
 );
 
