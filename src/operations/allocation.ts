@@ -76,8 +76,9 @@ export async function releaseOrder(
 
 /**
  * Offers freed stock of `productIds` to orders waiting for allocation (引当待ち), oldest first. An order
- * that still cannot be fully allocated is passed over; once a product is known to be short, orders
- * needing it are not tried again in this pass. Returns the ids of the orders that were allocated.
+ * that still cannot be fully allocated is passed over, and a newer one that needs less may take the
+ * units. Within one pass free stock only shrinks, so once an order needing q of a product fell short,
+ * any later order needing q or more of it is skipped without a try. Returns the allocated orders' ids.
  */
 export async function allocateWaitingOrders(
   tx: Db,
@@ -101,10 +102,10 @@ export async function allocateWaitingOrders(
     )
     .orderBy(asc(orders.orderedAt), asc(orders.id));
 
-  const short = new Set<number>();
+  /** Per product, the smallest quantity that was already short in this pass. */
+  const shortAt = new Map<number, number>();
   const allocated: number[] = [];
   for (const candidate of candidates) {
-    if (productIds.every((p) => short.has(p))) break;
     const [locked] = await tx
       .select({ id: orders.id, status: orders.status, allocated: orders.allocated })
       .from(orders)
@@ -112,13 +113,15 @@ export async function allocateWaitingOrders(
       .for("update");
     if (!locked || locked.allocated || ["held", "cancelled", "shipped"].includes(locked.status)) continue;
     const needs = await tx
-      .selectDistinct({ productId: orderItems.productId })
+      .select({ productId: orderItems.productId, quantity: sql<number>`sum(${orderItems.quantity})::int` })
       .from(orderItems)
-      .where(eq(orderItems.orderId, candidate.id));
-    if (needs.some((n) => short.has(n.productId))) continue;
+      .where(eq(orderItems.orderId, candidate.id))
+      .groupBy(orderItems.productId);
+    if (needs.some((n) => n.quantity >= (shortAt.get(n.productId) ?? Number.POSITIVE_INFINITY))) continue;
     const shortProduct = await allocateOrder(tx, { id: candidate.id, organizationId }, actor);
     if (shortProduct !== null) {
-      short.add(shortProduct);
+      const needed = needs.find((n) => n.productId === shortProduct)?.quantity ?? 1;
+      shortAt.set(shortProduct, Math.min(needed, shortAt.get(shortProduct) ?? needed));
       continue;
     }
     await settleOrder(tx, candidate.id);

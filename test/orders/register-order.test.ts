@@ -162,6 +162,36 @@ describe("registering an order", () => {
     expect(await level(sku.id)).toMatchObject({ onHand: 2, reserved: 2 });
   });
 
+  it("gives arriving stock to a newer order that fits when the oldest waiting one needs more", async () => {
+    const m = await givenMerchant(db);
+    await m.product("SKU-1", 0);
+    const line = (quantity: number) => [{ itemCode: "SKU-1", name: "T", quantity, unitPrice: 1 }];
+    const big = await registerOrder(db, {
+      organizationId: m.orgId,
+      storeId: m.storeId,
+      order: anOrder({ lines: line(5) }),
+      actor: "t",
+    });
+    const bigger = await registerOrder(db, {
+      organizationId: m.orgId,
+      storeId: m.storeId,
+      order: anOrder({ lines: line(6) }),
+      actor: "t",
+    });
+    const small = await registerOrder(db, {
+      organizationId: m.orgId,
+      storeId: m.storeId,
+      order: anOrder({ lines: line(2) }),
+      actor: "t",
+    });
+
+    await m.product("SKU-1", 3);
+
+    expect((await orderRow(big.orderId))?.status).toBe("awaiting_allocation");
+    expect((await orderRow(bigger.orderId))?.status).toBe("awaiting_allocation");
+    expect((await orderRow(small.orderId))?.status).toBe("awaiting_shipment");
+  });
+
   it("reserves stock for an order not yet in the target status but makes no shipment slip", async () => {
     const m = await givenMerchant(db, { targetStatuses: ["300"] });
     const sku = await m.product("SKU-1", 3);
