@@ -50,6 +50,7 @@ export async function startHub(config: Config, roles: HubRoles): Promise<Hub> {
         db: database.db,
         databaseKind: database.kind,
         adminToken,
+        secretBox: secretBoxFor(config, database),
         logger: { level: config.logLevel },
       });
       url = await server.listen({ host: config.host, port: config.port });

@@ -9,6 +9,7 @@ import {
   validatorCompiler,
 } from "fastify-type-provider-zod";
 import type { Db } from "../db/connection.ts";
+import type { SecretBox } from "../lib/secrets.ts";
 import { authenticateMerchant } from "./auth.ts";
 import { handleError, handleNotFound } from "./errors.ts";
 import { correspondenceRoutes } from "./routes/correspondences.ts";
@@ -21,6 +22,7 @@ import { productRoutes } from "./routes/products.ts";
 import { shipmentRoutes } from "./routes/shipments.ts";
 import { stockRoutes } from "./routes/stock.ts";
 import { storeRoutes } from "./routes/stores.ts";
+import { syncRoutes } from "./routes/sync.ts";
 import { warehouseRoutes } from "./routes/warehouses.ts";
 import { errorResponses } from "./schemas.ts";
 
@@ -31,6 +33,8 @@ export interface ServerOptions {
   adminToken?: string;
   /** true, pino options, or a ready pino logger to share. */
   logger?: boolean | object;
+  /** Seals store credentials; without it the credentials routes answer 422. */
+  secretBox?: SecretBox;
 }
 
 export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
@@ -82,6 +86,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       ]) {
         await merchant.register(routes, { db });
       }
+      await merchant.register(syncRoutes, { db, secretBox: options.secretBox });
     },
     { prefix: "/api/v1/merchant/:merchantId" },
   );

@@ -18,6 +18,7 @@ export const storeInput = z.object({
   status: z.enum(["open", "closed"]).default("open"),
   targetStatuses: z.array(z.string().trim().min(1)).default([]),
   settings: z.record(z.string(), z.unknown()).default({}),
+  itemCap: z.number().int().min(0, "must be 0 or more").nullable().default(null),
 });
 // No defaults here: a field the caller leaves out keeps its value (a default would reset it).
 export const storeUpdate = z
@@ -27,6 +28,7 @@ export const storeUpdate = z
     status: z.enum(["open", "closed"]),
     targetStatuses: z.array(z.string().trim().min(1)),
     settings: z.record(z.string(), z.unknown()),
+    itemCap: z.number().int().min(0, "must be 0 or more").nullable(),
   })
   .partial();
 

@@ -24,6 +24,11 @@ export const storeSchema = z.object({
   warehouseCode: z.string(),
   targetStatuses: z.array(z.string()).describe("Channel statuses that mean ship it; empty: every order"),
   settings: z.record(z.string(), z.unknown()),
+  itemCap: z
+    .number()
+    .int()
+    .nullable()
+    .describe("The channel plan's item limit for stock sync; null for none"),
   createdAt: z.date(),
   updatedAt: z.date(),
 });

@@ -14,6 +14,7 @@ const storeView = {
   warehouseCode: warehouses.code,
   targetStatuses: stores.targetStatuses,
   settings: stores.settings,
+  itemCap: stores.itemCap,
   createdAt: stores.createdAt,
   updatedAt: stores.updatedAt,
 };
