@@ -1,10 +1,14 @@
 // The one entry: `kura start | api | worker | migrate | seed-demo | org create --name …`.
 import { parseArgs } from "node:util";
+import { eq } from "drizzle-orm";
 import { loadConfig } from "./config.ts";
 import { migrateDatabase } from "./db/connection.ts";
+import { stores } from "./db/schema.ts";
+import { syncFunctions } from "./domain/statuses.ts";
 import { type Hub, openConfiguredDatabase, startHub } from "./hub.ts";
 import { seedDemo } from "./operations/demo-seed.ts";
 import { createOrganization } from "./operations/masters.ts";
+import { requestRun, syncFunctionSchema } from "./operations/sync-admin.ts";
 
 const usage = `kura <command>
 
@@ -14,6 +18,8 @@ const usage = `kura <command>
   migrate      apply database migrations and exit
   seed-demo    create a demo merchant with a store, products, stock and orders; prints its API key
   org create --name NAME   create an organization; prints its API key
+  run --store ID --function FN   run a store function now (orders.import, shipments.notify,
+               stock.push, stock.resync, credentials.check); a running worker picks it up
 
 Settings (environment): DATABASE_URL, KURA_DATA_DIR (./data), KURA_HOST (127.0.0.1), KURA_PORT (3000),
 KURA_ADMIN_TOKEN, KURA_LOG_LEVEL (info).`;
@@ -22,7 +28,12 @@ async function main(argv: string[]): Promise<void> {
   const { positionals, values } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { name: { type: "string" }, help: { type: "boolean", short: "h" } },
+    options: {
+      name: { type: "string" },
+      store: { type: "string" },
+      function: { type: "string" },
+      help: { type: "boolean", short: "h" },
+    },
   });
   const [command, subcommand] = positionals;
   if (values.help || !command) {
@@ -53,6 +64,20 @@ async function main(argv: string[]): Promise<void> {
         const { organization, apiKey } = await createOrganization(db, { name: values.name as string });
         console.log(`organization ${organization.id} (${organization.name})`);
         console.log(`API key (shown once): ${apiKey.token}`);
+      });
+    case "run":
+      return withDatabase(config, async (db) => {
+        const fn = syncFunctionSchema.safeParse(values.function);
+        const storeId = Number(values.store);
+        if (!fn.success || !Number.isInteger(storeId)) {
+          throw new Error(`usage: kura run --store ID --function (${syncFunctions.join(" | ")})`);
+        }
+        const [store] = await db.select().from(stores).where(eq(stores.id, storeId));
+        if (!store) throw new Error(`store ${storeId} does not exist`);
+        await requestRun(db, store.organizationId, storeId, fn.data, "cli");
+        console.log(
+          `${fn.data} of store ${storeId} (${store.name}) requested; a worker runs it within a second`,
+        );
       });
     default:
       throw new Error(`unknown command "${command}"\n\n${usage}`);

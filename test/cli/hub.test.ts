@@ -107,6 +107,19 @@ describe("the kura command", () => {
     },
   );
 
+  it("asks a worker to run a store function now, and names the functions when one is wrong", async () => {
+    const seeded = await run(["seed-demo"]);
+    const storeId = seeded.stdout.match(/store (\d+)/)?.[1];
+
+    const requested = await run(["run", "--store", String(storeId), "--function", "stock.resync"]);
+    expect(requested.code).toBe(0);
+    expect(requested.stdout).toMatch(/stock\.resync of store \d+ .* requested/);
+
+    const wrong = await run(["run", "--store", String(storeId), "--function", "stock.sync"]);
+    expect(wrong.code).toBe(1);
+    expect(wrong.stderr).toMatch(/orders\.import \| shipments\.notify/);
+  });
+
   it("explains an unknown command", async () => {
     const result = await run(["frobnicate"]);
     expect(result.code).toBe(1);
