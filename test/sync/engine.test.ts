@@ -155,11 +155,12 @@ describe("the sync engine with the test channel", () => {
     expect(sim.stockOf("TEA-SENCHA-100")?.quantity).toBe(500);
   });
 
-  it("retries a channel answering 500 and 429, and the history shows the retries", async () => {
+  it("retries a channel answering 500, 429 and not at all, and the history shows the retries", async () => {
     const { sim, storeId } = await channelStore();
     sim.seedOrders(recentOrders(3, 13));
     sim.injectFaults({ kind: "error", status: 500, message: "internal trouble" }, 1, "/orders");
     sim.injectFaults({ kind: "rate_limit", retryAfterSeconds: 1 }, 1, "/orders");
+    sim.injectFaults({ kind: "hang", ms: 3_000 }, 1, "/orders"); // longer than the connector's 2 s timeout
 
     await engine.trigger(storeId, "orders.import");
     const run = await eventually(async () =>
@@ -170,6 +171,7 @@ describe("the sync engine with the test channel", () => {
     const messages = run.errors.map((e) => String(e.message)).join("\n");
     expect(messages).toMatch(/attempt 1 failed.*\(retrying\)/);
     expect(messages).toMatch(/attempt 2 failed.*\(retrying\)/);
+    expect(messages).toMatch(/attempt 3 failed.*timed out after 2000 ms.*\(retrying\)/);
     expect(run.errors.map((e) => e.kind)).toEqual(expect.arrayContaining(["transient", "rate_limited"]));
   });
 
