@@ -1,21 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Db } from "../../src/db/connection.ts";
-import { createTestDatabase, type TestDatabase } from "../support/database.ts";
+import { describe, expect, it } from "vitest";
+import type { Database, Db } from "../../src/db/connection.ts";
 import { anOrder, givenMerchant } from "../support/fixtures.ts";
-import { type Api, merchantClient, startApi } from "./support.ts";
+import { type Api, merchantClient, startApi, useApi } from "./support.ts";
 
-let testDb: TestDatabase;
 let db: Db;
 let api: Api;
-beforeAll(async () => {
-  testDb = await createTestDatabase();
-  db = testDb.database.db;
-  api = await startApi(testDb.database, { adminToken: "admin-secret" });
-});
-afterAll(async () => {
-  await api.close();
-  await testDb[Symbol.asyncDispose]();
-});
+let database: Database;
+useApi((env) => ({ db, api, database } = env), { adminToken: "admin-secret" });
 
 describe("API keys", () => {
   it("refuses a merchant route without an API key", async () => {
@@ -130,7 +121,7 @@ describe("creating organizations", () => {
   });
 
   it("hides organization creation when no admin token is configured", async () => {
-    const closed = await startApi(testDb.database);
+    const closed = await startApi(database);
     try {
       const answer = await closed.call("POST", "/api/v1/organizations", {
         token: "anything",

@@ -1,22 +1,12 @@
 import iconv from "iconv-lite";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Db } from "../../src/db/connection.ts";
-import { createTestDatabase, type TestDatabase } from "../support/database.ts";
 import { anOrder, givenMerchant } from "../support/fixtures.ts";
-import { type Api, type MerchantClient, merchantClient, startApi } from "./support.ts";
+import { type Api, type MerchantClient, merchantClient, useApi } from "./support.ts";
 
-let testDb: TestDatabase;
 let db: Db;
 let api: Api;
-beforeAll(async () => {
-  testDb = await createTestDatabase();
-  db = testDb.database.db;
-  api = await startApi(testDb.database);
-});
-afterAll(async () => {
-  await api.close();
-  await testDb[Symbol.asyncDispose]();
-});
+useApi((env) => ({ db, api } = env));
 
 /** A merchant with products and a second store of the same organization to import into. */
 async function merchantWithTwoStores() {

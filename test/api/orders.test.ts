@@ -1,21 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Db } from "../../src/db/connection.ts";
-import { createTestDatabase, type TestDatabase } from "../support/database.ts";
 import { anOrder, givenMerchant } from "../support/fixtures.ts";
-import { type Api, merchantClient, startApi } from "./support.ts";
+import { type Api, merchantClient, useApi } from "./support.ts";
 
-let testDb: TestDatabase;
 let db: Db;
 let api: Api;
-beforeAll(async () => {
-  testDb = await createTestDatabase();
-  db = testDb.database.db;
-  api = await startApi(testDb.database);
-});
-afterAll(async () => {
-  await api.close();
-  await testDb[Symbol.asyncDispose]();
-});
+useApi((env) => ({ db, api } = env));
 
 async function merchantWithStock(stock = 5) {
   const m = await givenMerchant(db);

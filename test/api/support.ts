@@ -1,8 +1,10 @@
 // Starts the real API on a loopback port and calls it over HTTP, as a client would.
 import type { AddressInfo } from "node:net";
 import type { FastifyInstance } from "fastify";
+import { afterAll, beforeAll } from "vitest";
 import { buildServer, type ServerOptions } from "../../src/api/server.ts";
-import type { Database } from "../../src/db/connection.ts";
+import type { Database, Db } from "../../src/db/connection.ts";
+import { createTestDatabase, type TestDatabase } from "../support/database.ts";
 
 /** Answers are JSON the tests read by shape; typing each one would only restate the assertions. */
 // biome-ignore lint/suspicious/noExplicitAny: see above
@@ -84,3 +86,21 @@ export function merchantClient(api: Api, merchant: { orgId: number; token: strin
   };
 }
 export type MerchantClient = ReturnType<typeof merchantClient>;
+
+/** A test file's database and API, started before its tests and stopped after them. */
+export function useApi(
+  onReady: (env: { db: Db; api: Api; database: Database }) => void,
+  options: Partial<ServerOptions> = {},
+): void {
+  let testDb: TestDatabase | undefined;
+  let api: Api | undefined;
+  beforeAll(async () => {
+    testDb = await createTestDatabase();
+    api = await startApi(testDb.database, options);
+    onReady({ db: testDb.database.db, api, database: testDb.database });
+  });
+  afterAll(async () => {
+    await api?.close();
+    await testDb?.[Symbol.asyncDispose]();
+  });
+}
