@@ -12,7 +12,7 @@ import { requestRun, syncFunctionSchema } from "./operations/sync-admin.ts";
 
 const usage = `kura <command>
 
-  start        API, workers and web admin in one process (embedded database unless DATABASE_URL is set)
+  start        API and workers in one process (embedded database unless DATABASE_URL is set)
   api          the HTTP API only
   worker       the background workers only
   migrate      apply database migrations and exit

@@ -8,7 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../support/database.ts";
 
 const cli = join(import.meta.dirname, "../../src/cli.ts");
-const tsx = join(import.meta.dirname, "../../node_modules/.bin/tsx");
+// Node itself with tsx as its loader: no wrapper process between the test's signals and Kura.
+const kura = (args: string[]) => spawn(process.execPath, ["--import", "tsx", cli, ...args], { env });
 
 let dataDir: string;
 let testDb: TestDatabase | undefined;
@@ -36,7 +37,7 @@ afterAll(async () => {
 
 function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(tsx, [cli, ...args], { env });
+    const child = kura(args);
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d) => (stdout += d));
@@ -47,7 +48,7 @@ function run(args: string[]): Promise<{ code: number | null; stdout: string; std
 
 function startHub(): Promise<{ child: ChildProcess; url: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(tsx, [cli, "start"], { env });
+    const child = kura(["start"]);
     let output = "";
     child.stdout?.on("data", (d) => {
       output += d;
