@@ -80,11 +80,6 @@ describe("the sync engine with the test channel", () => {
     const { sim, storeId, orgId } = await channelStore();
     const seeded = sim.seedOrders(recentOrders(6, 12));
     await engine.trigger(storeId, "orders.import");
-    console.log(
-      "IMPORT",
-      JSON.stringify(await runsOf(db, storeId, "orders.import")),
-      (await ordersOf(storeId)).map((o) => o.status),
-    );
     await eventually(async () => (await ordersOf(storeId)).length === seeded.length);
     const order = (await ordersOf(storeId)).find((o) => o.status === "awaiting_shipment");
     if (!order) throw new Error("the seed has no order ready to ship");
