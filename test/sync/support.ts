@@ -66,7 +66,7 @@ export async function givenChannelStore(db: Db, channel?: TestChannel) {
     channelValue: "銀行振込",
     target: "bank_transfer",
   });
-  for (const [code, stock] of [
+  const stock: Array<[string, number]> = [
     ["TEA-SENCHA-100", 500],
     ["TEA-HOJI-100", 500],
     ["TEA-MATCHA-30", 500],
@@ -74,9 +74,8 @@ export async function givenChannelStore(db: Db, channel?: TestChannel) {
     ["CUP-AKA", 500],
     ["TENUGUI-KOI", 500],
     ["GIFT-CARD", 500],
-  ] as const) {
-    await m.product(code, stock);
-  }
+  ];
+  for (const [code] of stock) await m.product(code);
   const items: Array<[string, string, string, boolean]> = [
     ["TEA-SENCHA-100", "", "TEA-SENCHA-100", false],
     ["TEA-HOJI-100", "", "TEA-HOJI-100", false],
@@ -94,6 +93,8 @@ export async function givenChannelStore(db: Db, channel?: TestChannel) {
       components: [{ productCode, quantity: 1 }],
     });
   }
+  // Stock arrives once the store sells the items, so the store's first push carries it.
+  for (const [code, quantity] of stock) await m.product(code, quantity);
   // Schedules off: each test triggers what it means to test (events still push at once).
   await db.update(storeFunctions).set({ nextRunAt: null }).where(eq(storeFunctions.storeId, m.storeId));
   return { ...m, sim };
