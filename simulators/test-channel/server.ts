@@ -3,7 +3,13 @@
 import Fastify, { type FastifyReply, type FastifyRequest } from "fastify";
 import { z } from "zod";
 import type { GenerateOptions } from "./generate.ts";
-import { type Fault, type StockRecord, TestChannelState } from "./state.ts";
+import {
+  type Fault,
+  type IssuedTokens,
+  type StockRecord,
+  TestChannelState,
+  type TokenLifetimes,
+} from "./state.ts";
 import type { WireItem, WireOrder, WireOrderStatus } from "./wire.ts";
 
 export const limits = {
@@ -27,6 +33,24 @@ export interface TestChannelOptions {
    */
   shipmentProcessingMs?: number | "manual";
   now?: () => Date;
+  /**
+   * OAuth2 mode: API calls need an access token (from `issueTokens()` or `POST /oauth/token`) instead of
+   * the API key. Client credentials default to `tc-client-id` / `tc-client-secret`, refresh tokens to 28 days.
+   */
+  oauth?: OAuthOptions;
+}
+
+export interface OAuthOptions {
+  accessTokenTtlSeconds: number;
+  refreshTokenTtlSeconds?: number;
+  clientId?: string;
+  clientSecret?: string;
+}
+
+/** A token pair as the merchant's authorization would hand it to Kura, with the client credentials. */
+export interface AuthorizedTokens extends IssuedTokens {
+  clientId: string;
+  clientSecret: string;
 }
 
 export interface TestChannel {
@@ -45,15 +69,28 @@ export interface TestChannel {
   stockOf(sku: string, variant?: string | null): StockRecord | undefined;
   /** Processes accepted shipment requests now (all, or one): for `shipmentProcessingMs: "manual"`. */
   completeShipments(requestId?: string): void;
+  /** OAuth mode: a fresh access and refresh token, as if the merchant had just authorized Kura. */
+  issueTokens(): AuthorizedTokens;
+  /** OAuth mode: every refresh token issued so far stops working (the merchant revoked the app). */
+  revokeRefreshTokens(): void;
 }
 
 const dayMs = 86_400_000;
+const tokenPath = "/oauth/token";
 
 export async function startTestChannel(options: TestChannelOptions = {}): Promise<TestChannel> {
   const apiKey = options.apiKey ?? "tc-test-api-key";
   const requestsPerSecond = options.requestsPerSecond ?? 10;
   const processingMs = options.shipmentProcessingMs ?? 100;
   const state = new TestChannelState(options.now);
+  const oauth = options.oauth && {
+    clientId: options.oauth.clientId ?? "tc-client-id",
+    clientSecret: options.oauth.clientSecret ?? "tc-client-secret",
+    lifetimes: {
+      accessTokenTtlSeconds: options.oauth.accessTokenTtlSeconds,
+      refreshTokenTtlSeconds: options.oauth.refreshTokenTtlSeconds ?? 28 * 86_400,
+    } satisfies TokenLifetimes,
+  };
   const timers = new Set<NodeJS.Timeout>();
   const app = Fastify({ logger: false, forceCloseConnections: true });
 
@@ -68,7 +105,17 @@ export async function startTestChannel(options: TestChannelOptions = {}): Promis
     state.requestCount += 1;
     const fault = state.nextFault(request.url);
     if (fault) return answerFault(fault, request, reply);
-    if (request.headers.authorization !== `Bearer ${apiKey}`) {
+    if (request.routeOptions.url === tokenPath) return; // the client authenticates in the body; not rate limited
+    const bearer = request.headers.authorization?.match(/^Bearer (.+)$/)?.[1] ?? "";
+    if (oauth) {
+      const problem = state.accessTokenProblem(bearer);
+      if (problem) {
+        return reply
+          .code(401)
+          .header("www-authenticate", 'Bearer error="invalid_token"')
+          .send(accessTokenErrors[problem]);
+      }
+    } else if (bearer !== apiKey) {
       return reply.code(401).send(errorBody("invalid_api_key", "APIキーが正しくありません。"));
     }
     const retryAfter = state.admit(requestsPerSecond);
@@ -211,6 +258,52 @@ export async function startTestChannel(options: TestChannelOptions = {}): Promis
     };
   });
 
+  if (oauth) {
+    app.addContentTypeParser(
+      "application/x-www-form-urlencoded",
+      { parseAs: "string" },
+      (_request, body, done) => done(null, Object.fromEntries(new URLSearchParams(body as string))),
+    );
+
+    // RFC 6749 §6 (refresh) with the client's credentials in the body (§2.3.1); errors as §5.2.
+    app.post(tokenPath, async (request, reply) => {
+      state.tokenRequestCount += 1;
+      reply.header("cache-control", "no-store").header("pragma", "no-cache");
+      const form = request.headers["content-type"]?.startsWith("application/x-www-form-urlencoded")
+        ? (request.body as Record<string, string>)
+        : undefined;
+      if (!form?.grant_type) {
+        return reply
+          .code(400)
+          .send(
+            oauthError(
+              "invalid_request",
+              "grant_type を application/x-www-form-urlencoded で指定してください。",
+            ),
+          );
+      }
+      if (form.grant_type !== "refresh_token") {
+        return reply
+          .code(400)
+          .send(oauthError("unsupported_grant_type", `grant_type ${form.grant_type} には対応していません。`));
+      }
+      if (form.client_id !== oauth.clientId || form.client_secret !== oauth.clientSecret) {
+        return reply.code(401).send(oauthError("invalid_client", "クライアント認証に失敗しました。"));
+      }
+      if (!form.refresh_token) {
+        return reply.code(400).send(oauthError("invalid_request", "refresh_token を指定してください。"));
+      }
+      const tokens = state.exchangeRefreshToken(form.refresh_token, oauth.lifetimes);
+      if ("refused" in tokens) return reply.code(400).send(oauthError("invalid_grant", tokens.refused));
+      return {
+        access_token: tokens.accessToken,
+        token_type: "Bearer",
+        expires_in: tokens.expiresIn,
+        refresh_token: tokens.refreshToken,
+      };
+    });
+  }
+
   function idempotent(
     request: FastifyRequest,
     reply: FastifyReply,
@@ -245,6 +338,12 @@ export async function startTestChannel(options: TestChannelOptions = {}): Promis
       for (const id of requestId ? [requestId] : [...state.shipmentRequests.keys()])
         state.completeShipments(id);
     },
+    issueTokens() {
+      if (!oauth) throw new Error("the test channel was started without `oauth`");
+      const { clientId, clientSecret } = oauth;
+      return { ...state.issueTokens(oauth.lifetimes), clientId, clientSecret };
+    },
+    revokeRefreshTokens: () => state.revokeRefreshTokens(),
   };
 }
 
@@ -281,6 +380,12 @@ async function answerFault(
 
 const errorOf = (code: string, message: string) => ({ code, message });
 const errorBody = (code: string, message: string) => ({ error: errorOf(code, message) });
+const oauthError = (error: string, description: string) => ({ error, error_description: description });
+
+const accessTokenErrors = {
+  unknown: errorBody("invalid_access_token", "アクセストークンが正しくありません。"),
+  expired: errorBody("expired_access_token", "アクセストークンの有効期限が切れています。"),
+};
 
 function invalidRequest(reply: FastifyReply, error: z.ZodError): FastifyReply {
   const issue = error.issues[0];

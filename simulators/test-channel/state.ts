@@ -1,5 +1,7 @@
 // What the test channel remembers: orders, catalog and stock, received shipments, and the faults and
-// rate limit that shape its next answers. Plain data; the HTTP layer is in server.ts.
+// rate limit that shape its next answers, and in OAuth mode the tokens it issued. Plain data; the HTTP layer
+// is in server.ts.
+import { randomBytes } from "node:crypto";
 import { defaultCatalog, type GenerateOptions, generateOrders, toJstIso } from "./generate.ts";
 import type { WireError, WireItem, WireOrder, WireOrderStatus, WireShipment } from "./wire.ts";
 
@@ -29,6 +31,35 @@ export interface ReceivedShipment extends WireShipment {
   receivedAt: Date;
 }
 
+/** OAuth mode: how long the tokens it issues stay valid. */
+export interface TokenLifetimes {
+  accessTokenTtlSeconds: number;
+  refreshTokenTtlSeconds: number;
+}
+
+export interface IssuedTokens {
+  accessToken: string;
+  refreshToken: string;
+  /** Seconds the access token is valid for, as `expires_in` says. */
+  expiresIn: number;
+  /** When the access token stops working, on the simulator's clock. */
+  expiresAt: Date;
+}
+
+export interface RefreshTokenRecord {
+  expiresAt: Date;
+  /** `rotated`: exchanged once already (each refresh token works once); `revoked`: by the admin helper. */
+  status: "active" | "rotated" | "revoked";
+}
+
+/** Why a refresh token is refused, in the channel's words (`error_description` of `invalid_grant`). */
+const refreshTokenRefusals = {
+  unknown: "リフレッシュトークンが正しくありません。",
+  expired: "リフレッシュトークンの有効期限が切れています。再度認可してください。",
+  rotated: "リフレッシュトークンは使用済みです。",
+  revoked: "リフレッシュトークンは無効化されています。再度認可してください。",
+} as const;
+
 const itemKey = (sku: string, variant: string | null | undefined) => `${sku}\u0000${variant ?? ""}`;
 
 export class TestChannelState {
@@ -41,8 +72,13 @@ export class TestChannelState {
   /** Answers already given per Idempotency-Key, replayed for a repeated key. */
   readonly idempotentAnswers = new Map<string, { status: number; body: unknown }>();
   readonly faults: Array<{ fault: Fault; path?: string }> = [];
+  /** OAuth mode: access token → when it expires. */
+  readonly accessTokens = new Map<string, Date>();
+  readonly refreshTokens = new Map<string, RefreshTokenRecord>();
   /** API requests received (admin helpers are not counted). */
   requestCount = 0;
+  /** Refresh-token grants answered, successful or not. */
+  tokenRequestCount = 0;
   #serial = 0;
   #requestSerial = 0;
   #admitted: number[] = [];
@@ -103,6 +139,43 @@ export class TestChannelState {
     }
     this.#admitted.push(now);
     return undefined;
+  }
+
+  issueTokens(lifetimes: TokenLifetimes): IssuedTokens {
+    const now = this.now().getTime();
+    const tokens = {
+      accessToken: `tc-at-${randomBytes(16).toString("hex")}`,
+      refreshToken: `tc-rt-${randomBytes(16).toString("hex")}`,
+      expiresIn: lifetimes.accessTokenTtlSeconds,
+      expiresAt: new Date(now + lifetimes.accessTokenTtlSeconds * 1000),
+    };
+    this.accessTokens.set(tokens.accessToken, tokens.expiresAt);
+    this.refreshTokens.set(tokens.refreshToken, {
+      expiresAt: new Date(now + lifetimes.refreshTokenTtlSeconds * 1000),
+      status: "active",
+    });
+    return tokens;
+  }
+
+  /** A new pair for a usable refresh token (which is used up), or the channel's reason for refusing it. */
+  exchangeRefreshToken(refreshToken: string, lifetimes: TokenLifetimes): IssuedTokens | { refused: string } {
+    const record = this.refreshTokens.get(refreshToken);
+    if (!record) return { refused: refreshTokenRefusals.unknown };
+    if (record.status !== "active") return { refused: refreshTokenRefusals[record.status] };
+    if (record.expiresAt <= this.now()) return { refused: refreshTokenRefusals.expired };
+    record.status = "rotated";
+    return this.issueTokens(lifetimes);
+  }
+
+  revokeRefreshTokens(): void {
+    for (const record of this.refreshTokens.values()) record.status = "revoked";
+  }
+
+  /** Why an access token does not open the API, or undefined when it does. */
+  accessTokenProblem(accessToken: string): "unknown" | "expired" | undefined {
+    const expiresAt = this.accessTokens.get(accessToken);
+    if (!expiresAt) return "unknown";
+    return expiresAt <= this.now() ? "expired" : undefined;
   }
 
   acceptShipments(shipments: WireShipment[]): ShipmentRequest {

@@ -6,16 +6,16 @@ import { fromPglite, PgBoss } from "pg-boss";
 import type { Logger } from "pino";
 import { isChannelError } from "../channels/errors.ts";
 import { connectorFactories } from "../channels/registry.ts";
-import type { Connector } from "../channels/types.ts";
+import type { Connector, RefreshedCredentials } from "../channels/types.ts";
 import type { Database, Db } from "../db/connection.ts";
 import { correspondenceComponents, correspondences, outboxEvents, stores } from "../db/schema.ts";
 import type { SyncFunction } from "../domain/statuses.ts";
 import type { SecretBox } from "../lib/secrets.ts";
-import { openStoreSecrets } from "../operations/credentials.ts";
+import { openStoreSecrets, setStoreCredentials } from "../operations/credentials.ts";
 import { beginRun, finishRun, heartbeat, type RunTrigger } from "./run-history.ts";
 import { defaultRetryPolicy, type RetryPolicy, RunJournal } from "./run-journal.ts";
 import type { Runner, StoreRow } from "./runners/context.ts";
-import { checkCredentials } from "./runners/credentials-check.ts";
+import { accessTokenExpiry, checkCredentials } from "./runners/credentials-check.ts";
 import { importOrders } from "./runners/orders-import.ts";
 import { notifyShipments } from "./runners/shipments-notify.ts";
 import { pushChangedStock, resyncAllStock } from "./runners/stock-sync.ts";
@@ -199,23 +199,73 @@ export async function runStoreFunction(
 
 export class ConfigurationError extends Error {}
 
+/** OAuth2 access tokens are renewed when they expire within this, so no run starts with one about to lapse. */
+const renewWithinMs = 5 * 60_000;
+
 async function connectorFor(options: EngineOptions, store: StoreRow): Promise<Connector> {
   const factory = connectorFactories[store.channel];
   if (!factory) throw new ConfigurationError(`channel "${store.channel}" has no connector`);
-  const secrets = await openStoreSecrets(options.database.db, options.secretBox, store.id);
+  const db = options.database.db;
   const endpoint = typeof store.settings.endpoint === "string" ? store.settings.endpoint : undefined;
-  try {
-    return factory({
-      endpoint,
-      secrets,
-      timeoutMs: options.connectorTimeoutMs,
-      onExchange: (exchange) => options.log.debug({ storeId: store.id, exchange }, "channel call"),
-    });
-  } catch (error) {
-    if (isChannelError(error)) throw error;
-    throw new ConfigurationError(error instanceof Error ? error.message : String(error));
-  }
+  const build = (secrets: Record<string, string>): Connector => {
+    try {
+      return factory({
+        endpoint,
+        secrets,
+        timeoutMs: options.connectorTimeoutMs,
+        onExchange: (exchange) => options.log.debug({ storeId: store.id, exchange }, "channel call"),
+      });
+    } catch (error) {
+      if (isChannelError(error)) throw error;
+      throw new ConfigurationError(error instanceof Error ? error.message : String(error));
+    }
+  };
+  const connector = build(await openStoreSecrets(db, options.secretBox, store.id));
+  if (connector.capabilities.credentials.refresh !== "automatic") return connector;
+  const renew = (withinMs?: number) => renewStoreCredentials(options, store, build, withinMs);
+  const current = expiresWithin(await accessTokenExpiry(db, store.id), renewWithinMs)
+    ? build((await renew(renewWithinMs)).secrets)
+    : connector;
+  current.refreshCredentials = () => renew(); // credentials.check renews under the same lock, and saves
+  return current;
 }
+
+const renewLockSpace = 7302452; // pg_advisory_xact_lock(space, store id); 7302451 is the migrations'
+
+/**
+ * Renews a store's OAuth2 tokens and saves them, one worker at a time per store: the channel rotates the
+ * refresh token, so a second worker renewing with the same one would be refused. The lock is held across
+ * the channel call; with `withinMs`, a worker that waited finds the tokens fresh and keeps them. Answers
+ * the store's credentials as they now are.
+ */
+async function renewStoreCredentials(
+  options: EngineOptions,
+  store: StoreRow,
+  build: (secrets: Record<string, string>) => Connector,
+  withinMs?: number,
+): Promise<RefreshedCredentials> {
+  const { secretBox } = options;
+  // Not inTransaction: a retry after the channel rotated the refresh token would present the used one.
+  return options.database.db.transaction(async (transaction) => {
+    const tx = transaction as unknown as Db;
+    await tx.execute(sql`select pg_advisory_xact_lock(${renewLockSpace}, ${store.id})`);
+    const stored = await openStoreSecrets(tx, secretBox, store.id);
+    const expiresAt = await accessTokenExpiry(tx, store.id);
+    if (withinMs !== undefined && !expiresWithin(expiresAt, withinMs)) return { secrets: stored, expiresAt };
+    const renewed = await build(stored).refreshCredentials?.();
+    if (!renewed) throw new ConfigurationError(`the ${store.channel} connector cannot renew credentials`);
+    const { secrets, expiresAt: renewedExpiresAt } = renewed;
+    await setStoreCredentials(tx, secretBox, store.organizationId, store.id, {
+      values: secrets,
+      expiresAt: renewedExpiresAt ?? undefined,
+    });
+    return { secrets: { ...stored, ...secrets }, expiresAt: renewedExpiresAt };
+  });
+}
+
+/** Unknown expiry counts as soon: renewing once costs less than a run refused halfway. */
+const expiresWithin = (expiresAt: Date | null, withinMs: number) =>
+  !expiresAt || expiresAt.getTime() - Date.now() <= withinMs;
 
 function describe(error: unknown): string {
   if (isChannelError(error)) {

@@ -1,7 +1,7 @@
 // The test channel's API calls: endpoints, auth, envelopes. Records inside the envelopes are read in map.ts.
 import { z } from "zod";
 import { ChannelError } from "../errors.ts";
-import { ChannelHttp, type HttpExchange } from "../http.ts";
+import { ChannelHttp, type HttpExchange, redact } from "../http.ts";
 import {
   toWireDateTime,
   type WireShipment,
@@ -17,7 +17,8 @@ export const channel = "test";
 
 export interface TestChannelClientOptions {
   baseUrl: string;
-  apiKey: string;
+  /** The bearer token for API calls: the API key, or the current OAuth2 access token. */
+  token: () => string;
   timeoutMs?: number;
   requestsPerSecond?: number;
   onExchange?: (exchange: HttpExchange) => void;
@@ -38,6 +39,21 @@ const shopSchema = z.object({
   name: z.string(),
   api_key_expires_at: z.string().nullish(),
 });
+const tokenAnswer = z.object({
+  access_token: z.string().min(1),
+  token_type: z.string(),
+  expires_in: z.number().nullish(),
+  refresh_token: z.string().min(1).nullish(),
+});
+
+export interface RefreshGrant {
+  refreshToken: string;
+  clientId: string;
+  clientSecret: string;
+}
+
+/** RFC 6749 §5.2 errors that mean the grant or the client is no longer accepted: the merchant must act. */
+const refusedGrantErrors = new Set(["invalid_grant", "invalid_client", "unauthorized_client"]);
 
 export type TestChannelClient = ReturnType<typeof createTestChannelClient>;
 
@@ -47,8 +63,15 @@ export function createTestChannelClient(options: TestChannelClientOptions) {
     baseUrl: options.baseUrl,
     timeoutMs: options.timeoutMs,
     requestsPerSecond: options.requestsPerSecond,
-    headers: () => ({ authorization: `Bearer ${options.apiKey}` }),
+    headers: () => ({ authorization: `Bearer ${options.token()}` }),
     onExchange: options.onExchange,
+  });
+  const tokenHttp = new ChannelHttp({
+    channel,
+    baseUrl: options.baseUrl,
+    timeoutMs: options.timeoutMs,
+    readError: readOAuthError,
+    onExchange: options.onExchange && ((exchange) => options.onExchange?.(redactForm(exchange))),
   });
 
   return {
@@ -102,7 +125,56 @@ export function createTestChannelClient(options: TestChannelClientOptions) {
       const response = await http.request({ method: "GET", path: "/items", query });
       return read(itemsEnvelope, response.body, "GET /items");
     },
+
+    /** A new access token (and usually a new refresh token: the old one is then used up). */
+    async refreshAccessToken(grant: RefreshGrant) {
+      const form = new URLSearchParams({
+        grant_type: "refresh_token",
+        refresh_token: grant.refreshToken,
+        client_id: grant.clientId,
+        client_secret: grant.clientSecret,
+      });
+      try {
+        const response = await tokenHttp.request({
+          method: "POST",
+          path: "/oauth/token",
+          headers: { "content-type": "application/x-www-form-urlencoded" },
+          body: form.toString(),
+        });
+        return read(tokenAnswer, response.body, "POST /oauth/token");
+      } catch (error) {
+        throw refusedGrant(error) ?? error;
+      }
+    },
   };
+}
+
+/** `{"error":"invalid_grant","error_description":"…"}` (RFC 6749 §5.2). */
+function readOAuthError(body: unknown): { code?: string; message?: string } | undefined {
+  const parsed = z.object({ error: z.string(), error_description: z.string().optional() }).safeParse(body);
+  return parsed.success ? { code: parsed.data.error, message: parsed.data.error_description } : undefined;
+}
+
+/** A refused refresh token arrives as a 400, but no retry will help: the merchant must authorize again. */
+function refusedGrant(error: unknown): ChannelError | undefined {
+  if (!(error instanceof ChannelError) || !refusedGrantErrors.has(error.code ?? "")) return undefined;
+  const said = error.channelMessage ? `: ${error.channelMessage}` : "";
+  return new ChannelError({
+    kind: "auth",
+    channel,
+    status: error.status,
+    code: error.code,
+    channelMessage: error.channelMessage,
+    message: `${channel}: the access token could not be renewed (${error.code}, HTTP ${error.status}); the merchant must authorize Kura again${said}`,
+    cause: error,
+  });
+}
+
+/** The token request's form body holds the refresh token and the client secret: mask them in the log. */
+function redactForm(exchange: HttpExchange): HttpExchange {
+  const body = exchange.requestBody;
+  if (typeof body !== "string") return exchange;
+  return { ...exchange, requestBody: redact(Object.fromEntries(new URLSearchParams(body))) };
 }
 
 /** A success answer we cannot read is the channel's bug or an API change: not worth retrying. */

@@ -6,12 +6,14 @@ import type {
   Connector,
   ConnectorCapabilities,
   ConnectorFactory,
+  ConnectorSettings,
   OrderPage,
   OrderWindow,
+  RefreshedCredentials,
   StockItem,
   StockItemResult,
 } from "../types.ts";
-import { channel, createTestChannelClient } from "./client.ts";
+import { channel, createTestChannelClient, type RefreshGrant } from "./client.ts";
 import {
   toChannelProduct,
   toOrderInput,
@@ -32,22 +34,28 @@ export const testChannelCapabilities = {
   credentials: { kind: "api_key", refresh: "none" },
 } satisfies ConnectorCapabilities;
 
+/** The same channel when the store connected it through OAuth2: tokens Kura renews itself. */
+export const testChannelOAuthCapabilities = {
+  ...testChannelCapabilities,
+  credentials: { kind: "oauth2", refresh: "automatic" },
+} satisfies ConnectorCapabilities;
+
 const dayMs = 86_400_000;
 
-/** Secrets: `apiKey`. Endpoint: the channel's base URL (a simulator's in tests). */
+/**
+ * Secrets: `apiKey`, or for OAuth2 `refreshToken`, `clientId`, `clientSecret` and (once issued)
+ * `accessToken`. Endpoint: the channel's base URL (a simulator's in tests).
+ */
 export const createTestChannelConnector: ConnectorFactory = (settings) => {
-  const apiKey = settings.secrets.apiKey;
-  if (!settings.endpoint || !apiKey) {
-    throw new ChannelError({
-      kind: "auth",
-      channel,
-      message: `${channel}: the store needs an endpoint and an API key`,
-    });
+  const endpoint = settings.endpoint;
+  if (!endpoint) {
+    throw new ChannelError({ kind: "auth", channel, message: `${channel}: the store needs an endpoint` });
   }
-  const capabilities = testChannelCapabilities;
+  const auth = readAuth(settings);
+  const capabilities = auth.grant ? testChannelOAuthCapabilities : testChannelCapabilities;
   const client = createTestChannelClient({
-    baseUrl: settings.endpoint,
-    apiKey,
+    baseUrl: endpoint,
+    token: () => auth.token,
     timeoutMs: settings.timeoutMs ?? 10_000,
     requestsPerSecond: capabilities.requestsPerSecond,
     onExchange: settings.onExchange,
@@ -118,8 +126,45 @@ export const createTestChannelConnector: ConnectorFactory = (settings) => {
       };
     },
   };
+  if (auth.grant) {
+    const grant = auth.grant;
+    connector.refreshCredentials = async (): Promise<RefreshedCredentials> => {
+      const answer = await client.refreshAccessToken(grant);
+      // This instance goes on with the new tokens; the old refresh token is used up.
+      auth.token = answer.access_token;
+      grant.refreshToken = answer.refresh_token ?? grant.refreshToken;
+      return {
+        secrets: { accessToken: auth.token, ...grant },
+        expiresAt: answer.expires_in ? new Date(Date.now() + answer.expires_in * 1000) : null,
+      };
+    };
+  }
   return connector;
 };
+
+/** The bearer token to call with, and for OAuth2 what renews it. */
+function readAuth(settings: ConnectorSettings): { token: string; grant?: RefreshGrant } {
+  const { apiKey, accessToken, refreshToken, clientId, clientSecret } = settings.secrets;
+  if (refreshToken) {
+    if (!clientId || !clientSecret) {
+      throw new ChannelError({
+        kind: "auth",
+        channel,
+        message: `${channel}: the store's OAuth2 credentials need a client id and a client secret beside the refresh token`,
+      });
+    }
+    // No access token yet: the engine renews before the first call (its expiry is unknown).
+    return { token: accessToken ?? "", grant: { refreshToken, clientId, clientSecret } };
+  }
+  if (!apiKey) {
+    throw new ChannelError({
+      kind: "auth",
+      channel,
+      message: `${channel}: the store needs an API key, or OAuth2 credentials`,
+    });
+  }
+  return { token: apiKey };
+}
 
 function readOrder(raw: unknown) {
   const parsed = wireOrderSchema.safeParse(raw);

@@ -1,7 +1,33 @@
 // Checks the store's credentials with the channel: a refusal fails the function with the channel's reason.
+// Credentials the connector renews itself (OAuth2) are renewed here when they expire within a day, so a
+// daily check keeps a store whose runs are rare (or paused) from letting its refresh token lapse.
+import { and, eq } from "drizzle-orm";
+import type { Db } from "../../db/connection.ts";
+import { storeCredentials } from "../../db/schema.ts";
 import type { RunContext } from "./context.ts";
 
+const renewWithinMs = 86_400_000;
+
 export async function checkCredentials(context: RunContext): Promise<void> {
-  await context.journal.call("check credentials", () => context.connector.checkCredentials());
-  context.journal.count("fetched");
+  const { connector, journal } = context;
+  const refresh = connector.capabilities.credentials.refresh === "automatic" && connector.refreshCredentials;
+  if (refresh) {
+    const expiresAt = await accessTokenExpiry(context.db, context.store.id);
+    if (!expiresAt || expiresAt.getTime() - context.now().getTime() <= renewWithinMs) {
+      await journal.call("refresh credentials", () => refresh.call(connector));
+      journal.count("updated");
+      return;
+    }
+  }
+  await journal.call("check credentials", () => connector.checkCredentials());
+  journal.count("fetched");
+}
+
+/** When the store's OAuth2 access token expires, as last stored; null when unknown (or none is stored). */
+export async function accessTokenExpiry(db: Db, storeId: number): Promise<Date | null> {
+  const [row] = await db
+    .select({ expiresAt: storeCredentials.expiresAt })
+    .from(storeCredentials)
+    .where(and(eq(storeCredentials.storeId, storeId), eq(storeCredentials.name, "accessToken")));
+  return row?.expiresAt ?? null;
 }
