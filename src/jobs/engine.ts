@@ -161,6 +161,12 @@ export async function runStoreFunction(
   if (runId === null) return null; // another worker runs it right now; its result covers this request
 
   const journal = new RunJournal(options.retryPolicy ?? defaultRetryPolicy);
+  // A heartbeat independent of page checkpoints: one slow channel call (with its retries and
+  // Retry-After waits) must not make a live run look dead to another worker.
+  const beat = setInterval(
+    () => void heartbeat(db, runId, journal.counts, journal.errors).catch(() => {}),
+    Math.max(250, Math.floor(staleAfterMs / 4)),
+  );
   try {
     const connector = await connectorFor(options, store);
     await runners[fn]({
@@ -194,6 +200,8 @@ export async function runStoreFunction(
     options.log.warn({ storeId: store.id, fn, runId, err: error }, "store function failed");
     if (!permanent) throw error; // pg-boss retries the job with back-off
     return null;
+  } finally {
+    clearInterval(beat);
   }
 }
 

@@ -108,7 +108,8 @@ export async function finishRun(
       finishedAt: sql`now()`,
       heartbeatAt: sql`now()`,
     })
-    .where(eq(syncRuns.id, runId));
+    // A run another worker declared abandoned stays so: its history must not claim it finished alone.
+    .where(and(eq(syncRuns.id, runId), eq(syncRuns.outcome, "running")));
   if (result.failingReason) {
     await db
       .update(storeFunctions)
