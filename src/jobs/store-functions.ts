@@ -1,6 +1,6 @@
 // Each store × function's row: schedule, pause, failing state, cursor. Claiming a due run is one guarded
 // UPDATE, so two workers never both start the same scheduled run.
-import { and, eq, isNotNull, lte, sql } from "drizzle-orm";
+import { and, eq, isNotNull, isNull, lte, sql } from "drizzle-orm";
 import type { Db } from "../db/connection.ts";
 import { storeFunctions, stores } from "../db/schema.ts";
 import { nextRunAt } from "../domain/schedule.ts";
@@ -15,12 +15,11 @@ export const defaultIntervals: Record<SyncFunction, number | null> = {
   "credentials.check": 86_400,
 };
 
-/** Creates the store's function rows that do not exist yet, each due at once when it has a schedule. */
-export async function ensureStoreFunctions(
-  db: Db,
-  store: { id: number; organizationId: number },
-  now = new Date(),
-) {
+/**
+ * Creates the store's function rows that do not exist yet. They are not due until `startSchedules`
+ * (when the store's credentials are set): a store without them could only fail.
+ */
+export async function ensureStoreFunctions(db: Db, store: { id: number; organizationId: number }) {
   await db
     .insert(storeFunctions)
     .values(
@@ -29,10 +28,24 @@ export async function ensureStoreFunctions(
         storeId: store.id,
         function: fn,
         intervalSeconds: defaultIntervals[fn],
-        nextRunAt: defaultIntervals[fn] ? now : null,
+        nextRunAt: null,
       })),
     )
     .onConflictDoNothing();
+}
+
+/** Makes every scheduled function of the store due now, unless it already has a next run. */
+export async function startSchedules(db: Db, storeId: number): Promise<void> {
+  await db
+    .update(storeFunctions)
+    .set({ nextRunAt: sql`now()`, updatedAt: sql`now()` })
+    .where(
+      and(
+        eq(storeFunctions.storeId, storeId),
+        isNull(storeFunctions.nextRunAt),
+        sql`(${storeFunctions.intervalSeconds} IS NOT NULL OR cardinality(${storeFunctions.timesOfDay}) > 0)`,
+      ),
+    );
 }
 
 export async function ensureAllStoreFunctions(db: Db): Promise<void> {

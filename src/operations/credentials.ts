@@ -5,6 +5,7 @@ import type { Db } from "../db/connection.ts";
 import { getStore } from "../db/repositories/scope.ts";
 import { storeCredentials } from "../db/schema.ts";
 import { parseInput } from "../domain/parse.ts";
+import { startSchedules } from "../jobs/store-functions.ts";
 import { maskSecret, type SecretBox } from "../lib/secrets.ts";
 
 export const credentialsInput = z.object({
@@ -21,6 +22,11 @@ export async function setStoreCredentials(
 ) {
   const data = parseInput(credentialsInput, input);
   await getStore(db, organizationId, storeId);
+  const [existing] = await db
+    .select({ name: storeCredentials.name })
+    .from(storeCredentials)
+    .where(eq(storeCredentials.storeId, storeId))
+    .limit(1);
   for (const [name, value] of Object.entries(data.values)) {
     await db
       .insert(storeCredentials)
@@ -30,6 +36,7 @@ export async function setStoreCredentials(
         set: { sealedValue: box.seal(value), expiresAt: data.expiresAt ?? null, updatedAt: sql`now()` },
       });
   }
+  if (!existing) await startSchedules(db, storeId); // a store starts syncing once it can reach its channel
   return listStoreCredentials(db, box, organizationId, storeId);
 }
 

@@ -96,7 +96,7 @@ export async function createStore(db: Db, organizationId: number, input: z.input
         .values({ organizationId, warehouseId: warehouse.id, ...data })
         .returning();
       const store = row as typeof stores.$inferSelect;
-      await ensureStoreFunctions(tx, store); // its sync schedules, due at once
+      await ensureStoreFunctions(tx, store); // its sync schedules, started when credentials are set
       return store;
     });
   });
