@@ -24,8 +24,14 @@ export interface Hub {
 export async function openConfiguredDatabase(
   config: Config,
 ): Promise<{ database: Database; release: () => void }> {
-  if (config.databaseUrl)
-    return { database: await openDatabase({ url: config.databaseUrl }), release: () => {} };
+  if (config.databaseUrl) {
+    const log = pino({ level: config.logLevel });
+    const database = await openDatabase({
+      url: config.databaseUrl,
+      onIdleConnectionError: (error) => log.warn({ err: error }, "the database closed an idle connection"),
+    });
+    return { database, release: () => {} };
+  }
   const release = lockDataDir(config.dataDir);
   try {
     return { database: await openDatabase({ dataDir: `${config.dataDir}/pglite` }), release };

@@ -26,6 +26,8 @@ export interface DatabaseOptions {
   dataDir?: string;
   /** Connections in the pool (server only). */
   poolSize?: number;
+  /** Told when the server closes an idle pooled connection (server only); the pool recovers by itself. */
+  onIdleConnectionError?: (error: Error) => void;
   /** PGlite only: start from this dump (`dumpDataDir`) instead of an empty cluster; tests use it. */
   pgliteDump?: Blob;
 }
@@ -38,6 +40,9 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number.parseInt(value,
 export async function openDatabase(options: DatabaseOptions = {}): Promise<Database> {
   if (options.url) {
     const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 10 });
+    // An idle connection the server closes (restart, failover, admin) must not crash the process: the
+    // pool drops it and opens a new one on the next query.
+    pool.on("error", (error) => options.onIdleConnectionError?.(error));
     const db = drizzlePostgres(pool, { schema }) as unknown as Db;
     return { kind: "postgres", db, pool, url: options.url, close: () => pool.end() };
   }
