@@ -215,6 +215,17 @@ describe("redact", () => {
     });
   });
 
+  it("masks secrets in a form-encoded body, such as an OAuth2 token request", () => {
+    const body = "grant_type=refresh_token&refresh_token=rt-123&client_id=shop&client_secret=cs-456";
+
+    const masked = String(redact(body));
+
+    expect(masked).not.toContain("rt-123");
+    expect(masked).not.toContain("cs-456");
+    expect(new URLSearchParams(masked).get("grant_type")).toBe("refresh_token");
+    expect(redact("plain text, not a form")).toBe("plain text, not a form");
+  });
+
   it("masks secret query parameters and passwords in URLs", () => {
     expect(redactUrl("https://user:pw@api.example/expiry?licenseKey=SL1&shop=1")).toBe(
       "https://user:%5Bredacted%5D@api.example/expiry?licenseKey=%5Bredacted%5D&shop=1",

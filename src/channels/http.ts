@@ -234,7 +234,10 @@ export function isSecretName(name: string): boolean {
  * query parameters masked.
  */
 export function redact(value: unknown): unknown {
-  if (typeof value === "string") return /^https?:\/\//.test(value) ? redactUrl(value) : value;
+  if (typeof value === "string") {
+    if (/^https?:\/\//.test(value)) return redactUrl(value);
+    return formBody.test(value) ? redactForm(value) : value;
+  }
   if (Array.isArray(value)) return value.map(redact);
   if (value instanceof Headers) return redact(Object.fromEntries(value.entries()));
   if (!isRecord(value)) return value;
@@ -251,6 +254,15 @@ function maskSecret(name: string, value: unknown): string {
     return scheme ? `${scheme} ${mask}` : mask;
   }
   return mask;
+}
+
+/** `a=1&b=2`: an application/x-www-form-urlencoded body (OAuth2 token requests send secrets this way). */
+const formBody = /^[\w.%-]+=[^&=]*(&[\w.%-]+=[^&=]*)*$/;
+
+function redactForm(body: string): string {
+  const params = new URLSearchParams(body);
+  for (const name of [...params.keys()]) if (isSecretName(name)) params.set(name, mask);
+  return params.toString();
 }
 
 export function redactUrl(url: string): string {

@@ -1,7 +1,7 @@
 // The test channel's API calls: endpoints, auth, envelopes. Records inside the envelopes are read in map.ts.
 import { z } from "zod";
 import { ChannelError } from "../errors.ts";
-import { ChannelHttp, type HttpExchange, redact } from "../http.ts";
+import { ChannelHttp, type HttpExchange } from "../http.ts";
 import {
   toWireDateTime,
   type WireShipment,
@@ -71,7 +71,7 @@ export function createTestChannelClient(options: TestChannelClientOptions) {
     baseUrl: options.baseUrl,
     timeoutMs: options.timeoutMs,
     readError: readOAuthError,
-    onExchange: options.onExchange && ((exchange) => options.onExchange?.(redactForm(exchange))),
+    onExchange: options.onExchange,
   });
 
   return {
@@ -168,13 +168,6 @@ function refusedGrant(error: unknown): ChannelError | undefined {
     message: `${channel}: the access token could not be renewed (${error.code}, HTTP ${error.status}); the merchant must authorize Kura again${said}`,
     cause: error,
   });
-}
-
-/** The token request's form body holds the refresh token and the client secret: mask them in the log. */
-function redactForm(exchange: HttpExchange): HttpExchange {
-  const body = exchange.requestBody;
-  if (typeof body !== "string") return exchange;
-  return { ...exchange, requestBody: redact(Object.fromEntries(new URLSearchParams(body))) };
 }
 
 /** A success answer we cannot read is the channel's bug or an API change: not worth retrying. */
