@@ -1,9 +1,7 @@
 // A `kura worker` process killed in the middle of an order import: another worker takes the job over once
 // it expires, abandons the dead run and resumes at the saved cursor, and every channel order arrives once.
 // Server only: two processes share the database.
-import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { join } from "node:path";
 import { and, eq } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
 import { startTestChannel } from "../../simulators/test-channel/server.ts";
@@ -13,53 +11,17 @@ import { SecretBox } from "../../src/lib/secrets.ts";
 import { setStoreCredentials } from "../../src/operations/credentials.ts";
 import { createTestDatabase, onServer } from "../support/database.ts";
 import { eventually, givenChannelStore, recentOrders, runsOf } from "./support.ts";
-
-const cli = join(import.meta.dirname, "../../src/cli.ts");
+import { startWorkerProcess, type WorkerProcess } from "./worker-process.ts";
 
 const cleanups: Array<() => Promise<unknown>> = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => {});
 });
 
-interface WorkerProcess {
-  /** Resolves once the worker says it is running. */
-  ready: Promise<void>;
-  /** SIGKILL: no cleanup, no graceful stop, as a crash or an OOM kill would leave things. */
-  kill(): Promise<void>;
-}
-
 function startWorker(env: NodeJS.ProcessEnv): WorkerProcess {
-  // Node itself with tsx as its loader (as `npm run kura`), in a process group of its own so that one
-  // signal also reaches anything it started.
-  const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", cli, "worker"], {
-    env,
-    detached: true,
-    stdio: "pipe",
-  });
-  const exited = new Promise<void>((resolve) => {
-    child.once("exit", () => resolve());
-    child.once("error", () => resolve()); // it never started
-  });
-  let output = "";
-  const ready = new Promise<void>((resolve, reject) => {
-    child.stdout?.on("data", (data) => {
-      output += data;
-      if (output.includes("Kura worker is running")) resolve();
-    });
-    child.stderr?.on("data", (data) => (output += data));
-    child.once("exit", (code, signal) => reject(new Error(`worker exited (${code ?? signal}): ${output}`)));
-  });
-  ready.catch(() => {}); // a kill before it was ready is not a failure by itself
-  const kill = async () => {
-    try {
-      process.kill(-(child.pid as number), "SIGKILL");
-    } catch {
-      // the group is gone already
-    }
-    await exited;
-  };
-  cleanups.push(kill);
-  return { ready, kill };
+  const worker = startWorkerProcess(env);
+  cleanups.push(worker.kill);
+  return worker;
 }
 
 const orderCodes = async (db: Db, storeId: number) =>

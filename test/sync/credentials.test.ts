@@ -27,8 +27,8 @@ const cleanups: Array<() => Promise<unknown>> = [];
 beforeAll(async () => {
   testDb = await createTestDatabase();
   db = testDb.database.db;
-  // No scheduler ticks: a new store's functions are due at once, and a scheduled run starting while a test
-  // swaps the store's credentials would race it. Each test triggers what it means to test.
+  // No scheduler ticks: a store's functions fall due when it first gets credentials, and a scheduled run
+  // starting while a test swaps the store's credentials would race it. Each test triggers what it means to test.
   engine = await startEngine(testDb.database, { tickMs: 3_600_000 });
 });
 afterEach(async () => {

@@ -1,9 +1,7 @@
 // Two `kura worker` processes on one database share the sync jobs of five stores: each scheduled run is
 // claimed once, no store × function ever runs twice at once, and every order and stock number arrives once.
 // Server only: two processes share the database.
-import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { join } from "node:path";
 import { and, eq, inArray } from "drizzle-orm";
 import { afterEach, describe, expect, it } from "vitest";
 import { startTestChannel, type TestChannel } from "../../simulators/test-channel/server.ts";
@@ -15,65 +13,21 @@ import { setStoreCredentials } from "../../src/operations/credentials.ts";
 import { receiveStock } from "../../src/operations/stock-movements.ts";
 import { createTestDatabase, onServer } from "../support/database.ts";
 import { eventually, givenChannelStore, recentOrders } from "./support.ts";
-
-const cli = join(import.meta.dirname, "../../src/cli.ts");
+import { startWorkerProcess, type WorkerProcess } from "./worker-process.ts";
 
 const cleanups: Array<() => Promise<unknown>> = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => {});
 });
 
-interface WorkerProcess {
-  ready: Promise<void>;
-  /** Stores this worker called the channel for (from its debug log of channel calls). */
-  storesCalled: Set<number>;
-  kill(): Promise<void>;
-}
-
-function startWorker(env: NodeJS.ProcessEnv): WorkerProcess {
-  // Node itself with tsx as its loader (as `npm run kura`), in a process group of its own so that one
-  // signal also reaches anything it started.
-  const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", cli, "worker"], {
-    env,
-    detached: true,
-    stdio: "pipe",
-  });
-  const exited = new Promise<void>((resolve) => {
-    child.once("exit", () => resolve());
-    child.once("error", () => resolve()); // it never started
-  });
+/** A worker, and the stores it called the channel for (from its debug log of channel calls). */
+function startWorker(env: NodeJS.ProcessEnv): WorkerProcess & { storesCalled: Set<number> } {
   const storesCalled = new Set<number>();
-  let pending = "";
-  let output = "";
-  const ready = new Promise<void>((resolve, reject) => {
-    child.stdout?.on("data", (data: Buffer) => {
-      const lines = (pending + data.toString()).split("\n");
-      pending = lines.pop() ?? "";
-      for (const line of lines) {
-        if (line.includes("Kura worker is running")) resolve();
-        if (!line.startsWith("{")) {
-          output += `${line}\n`;
-          continue;
-        }
-        const entry = JSON.parse(line) as { msg?: string; storeId?: number; level?: number };
-        if (entry.msg === "channel call" && entry.storeId) storesCalled.add(entry.storeId);
-        else if ((entry.level ?? 0) >= 40) output += `${line}\n`;
-      }
-    });
-    child.stderr?.on("data", (data) => (output += data));
-    child.once("exit", (code, signal) => reject(new Error(`worker exited (${code ?? signal}): ${output}`)));
+  const worker = startWorkerProcess(env, (entry) => {
+    if (entry.msg === "channel call" && typeof entry.storeId === "number") storesCalled.add(entry.storeId);
   });
-  ready.catch(() => {});
-  const kill = async () => {
-    try {
-      process.kill(-(child.pid as number), "SIGKILL");
-    } catch {
-      // the group is gone already
-    }
-    await exited;
-  };
-  cleanups.push(kill);
-  return { ready, storesCalled, kill };
+  cleanups.push(worker.kill);
+  return { ...worker, storesCalled };
 }
 
 interface Shop {
