@@ -1,6 +1,7 @@
 // The one entry: `kura start | api | worker | migrate | seed-demo | org create --name …`.
 import { parseArgs } from "node:util";
 import { eq } from "drizzle-orm";
+import { builtWebRoot } from "./api/web-admin.ts";
 import { loadConfig } from "./config.ts";
 import { migrateDatabase } from "./db/connection.ts";
 import { stores } from "./db/schema.ts";
@@ -9,6 +10,7 @@ import { type Hub, openConfiguredDatabase, startHub } from "./hub.ts";
 import { seedDemo } from "./operations/demo-seed.ts";
 import { createOrganization } from "./operations/masters.ts";
 import { requestRun, syncFunctionSchema } from "./operations/sync-admin.ts";
+import { createUser } from "./operations/users.ts";
 
 const usage = `kura <command>
 
@@ -18,11 +20,14 @@ const usage = `kura <command>
   migrate      apply database migrations and exit
   seed-demo    create a demo merchant with a store, products, stock and orders; prints its API key
   org create --name NAME   create an organization; prints its API key
+  user create --org ID --email E --name N --password P [--role admin|operator]
+               create a user who signs in to the web admin (role admin by default)
   run --store ID --function FN   run a store function now (orders.import, shipments.notify,
                stock.push, stock.resync, credentials.check); a running worker picks it up
 
 Settings (environment): DATABASE_URL, KURA_DATA_DIR (./data), KURA_HOST (127.0.0.1), KURA_PORT (3000),
-KURA_ADMIN_TOKEN, KURA_LOG_LEVEL (info).`;
+KURA_ADMIN_TOKEN, KURA_LOG_LEVEL (info); order mail: KURA_SMTP (on | off), KURA_SMTP_HOST (127.0.0.1),
+KURA_SMTP_PORT (2525), KURA_SMTP_USER + KURA_SMTP_PASSWORD, KURA_SMTP_ALLOWED_HOSTS (comma list of IPs).`;
 
 async function main(argv: string[]): Promise<void> {
   const { positionals, values } = parseArgs({
@@ -30,6 +35,10 @@ async function main(argv: string[]): Promise<void> {
     allowPositionals: true,
     options: {
       name: { type: "string" },
+      org: { type: "string" },
+      email: { type: "string" },
+      password: { type: "string" },
+      role: { type: "string" },
       store: { type: "string" },
       function: { type: "string" },
       help: { type: "boolean", short: "h" },
@@ -64,6 +73,18 @@ async function main(argv: string[]): Promise<void> {
         const { organization, apiKey } = await createOrganization(db, { name: values.name as string });
         console.log(`organization ${organization.id} (${organization.name})`);
         console.log(`API key (shown once): ${apiKey.token}`);
+      });
+    case "user":
+      if (subcommand !== "create")
+        throw new Error("usage: kura user create --org ID --email E --name N --password P");
+      return withDatabase(config, async (db) => {
+        const user = await createUser(db, Number(values.org), {
+          email: values.email ?? "",
+          name: values.name ?? "",
+          password: values.password ?? "",
+          role: (values.role ?? "admin") as "admin",
+        });
+        console.log(`user ${user.id} (${user.email}, ${user.role}) in organization ${user.organizationId}`);
       });
     case "run":
       return withDatabase(config, async (db) => {
@@ -103,9 +124,11 @@ async function serve(hub: Hub): Promise<void> {
     console.log(
       `Kura is running on ${hub.database.kind === "pglite" ? "the embedded database" : "PostgreSQL"}`,
     );
+    if (builtWebRoot()) console.log(`  web admin:    ${hub.url}/`);
     console.log(`  API:          ${hub.url}/api/v1`);
     console.log(`  OpenAPI docs: ${hub.url}/docs`);
     console.log(`  health:       ${hub.url}/health`);
+    if (hub.smtpPort !== undefined) console.log(`  order mail:   SMTP on port ${hub.smtpPort}`);
     if (hub.adminToken && !process.env.KURA_ADMIN_TOKEN) {
       console.log("  admin token:  in the data folder, file admin-token (creates organizations)");
     }

@@ -2,6 +2,7 @@
 import { resolve } from "node:path";
 import { z } from "zod";
 import { parseInput } from "./domain/parse.ts";
+import { loadMailConfig, type MailConfig } from "./mail/config.ts";
 
 const envSchema = z.object({
   DATABASE_URL: z
@@ -18,6 +19,8 @@ const envSchema = z.object({
   KURA_RUN_STALE_SECONDS: z.coerce.number().int().min(1).default(60),
   /** Sync engine tuning: a job active this long is retried (how soon a dead worker's job comes back). */
   KURA_JOB_EXPIRE_SECONDS: z.coerce.number().int().min(1).default(300),
+  /** Requests per minute one client (API key, cart token, session) may make to the API; 0 turns it off. */
+  KURA_API_REQUESTS_PER_MINUTE: z.coerce.number().int().min(0).default(1200),
   KURA_LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
@@ -31,6 +34,10 @@ export interface Config {
   runStaleSeconds: number;
   jobExpireSeconds: number;
   logLevel: string;
+  /** Per client, on the merchant and cart API (src/api/rate-limit.ts). */
+  apiRequestsPerMinute: number;
+  /** The order-mail listener (KURA_SMTP_*, src/mail/config.ts). */
+  mail: MailConfig;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -45,5 +52,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     runStaleSeconds: parsed.KURA_RUN_STALE_SECONDS,
     jobExpireSeconds: parsed.KURA_JOB_EXPIRE_SECONDS,
     logLevel: parsed.KURA_LOG_LEVEL,
+    apiRequestsPerMinute: parsed.KURA_API_REQUESTS_PER_MINUTE,
+    mail: loadMailConfig(env),
   };
 }

@@ -2,12 +2,14 @@
 import type { FastifyInstance } from "fastify";
 import pino from "pino";
 import { buildServer } from "./api/server.ts";
+import { builtWebRoot } from "./api/web-admin.ts";
 import type { Config } from "./config.ts";
 import { type Database, migrateDatabase, openDatabase } from "./db/connection.ts";
 import { sweepWaitingAllocations } from "./jobs/allocation-sweep.ts";
 import { startSyncEngine } from "./jobs/engine.ts";
 import { lockDataDir, secretInDataDir } from "./lib/data-dir.ts";
 import { SecretBox } from "./lib/secrets.ts";
+import { type MailListener, startMailListener } from "./mail/smtp.ts";
 
 export interface HubRoles {
   api: boolean;
@@ -18,6 +20,8 @@ export interface Hub {
   database: Database;
   url?: string;
   adminToken?: string;
+  /** The order-mail listener's port, when this process listens for mail. */
+  smtpPort?: number;
   stop(): Promise<void>;
 }
 
@@ -45,6 +49,7 @@ export async function startHub(config: Config, roles: HubRoles): Promise<Hub> {
   const log = pino({ level: config.logLevel });
   const { database, release } = await openConfiguredDatabase(config);
   let server: FastifyInstance | undefined;
+  let mail: MailListener | undefined;
   try {
     await migrateDatabase(database);
     const adminToken =
@@ -58,8 +63,12 @@ export async function startHub(config: Config, roles: HubRoles): Promise<Hub> {
         adminToken,
         secretBox: secretBoxFor(config, database),
         logger: { level: config.logLevel },
+        webRoot: builtWebRoot(),
+        rateLimit: { requestsPerMinute: config.apiRequestsPerMinute },
       });
       url = await server.listen({ host: config.host, port: config.port });
+      // Order mails come in where the API does (`kura start`, `kura api`), unless KURA_SMTP=off.
+      if (config.mail.enabled) mail = await startMailListener({ db: database.db, log, ...config.mail });
     }
     const worker = roles.worker
       ? await startWorker(config, database, secretBoxFor(config, database), log)
@@ -68,7 +77,9 @@ export async function startHub(config: Config, roles: HubRoles): Promise<Hub> {
       database,
       url,
       adminToken,
+      smtpPort: mail?.port,
       async stop() {
+        await mail?.close();
         await worker?.stop();
         await server?.close();
         await database.close();
@@ -76,6 +87,7 @@ export async function startHub(config: Config, roles: HubRoles): Promise<Hub> {
       },
     };
   } catch (error) {
+    await mail?.close();
     await server?.close();
     await database.close();
     release();

@@ -6,6 +6,7 @@ import { apiKeyIdForToken } from "../db/repositories/queries/api-keys.ts";
 import { notFound } from "../domain/errors.ts";
 import { organizationForToken } from "../operations/masters.ts";
 import { unauthorized } from "./errors.ts";
+import { sessionUser } from "./session-auth.ts";
 
 declare module "fastify" {
   interface FastifyRequest {
@@ -29,7 +30,7 @@ export function bearerToken(request: FastifyRequest): string | null {
 export function authenticateMerchant(db: Db) {
   return async (request: FastifyRequest) => {
     const token = bearerToken(request);
-    if (!token) throw unauthorized("an API key is required: send Authorization: Bearer <api key>");
+    if (!token) return authenticateSession(db, request);
     const organizationId = await organizationForToken(db, token);
     if (organizationId === null) throw unauthorized("the API key is unknown or revoked");
     const merchantId = (request.params as { merchantId?: string }).merchantId ?? "";
@@ -37,6 +38,17 @@ export function authenticateMerchant(db: Db) {
     request.organizationId = organizationId;
     request.actor = `api-key:${await apiKeyIdForToken(db, token)}`;
   };
+}
+
+/** The web admin: a signed-in user's session cookie stands for an API key of the user's organization. */
+async function authenticateSession(db: Db, request: FastifyRequest) {
+  const user = await sessionUser(db, request);
+  if (!user) throw unauthorized("an API key is required: send Authorization: Bearer <api key>");
+  const merchantId = (request.params as { merchantId?: string }).merchantId ?? "";
+  if (String(user.organizationId) !== merchantId) throw notFound(`merchant ${merchantId}`, "merchantId");
+  request.organizationId = user.organizationId;
+  request.actor = `user:${user.id}`;
+  request.user = user;
 }
 
 const digest = (value: string) => createHash("sha256").update(value).digest();

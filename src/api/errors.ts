@@ -1,7 +1,7 @@
 // Every error leaves the API as `{ error: { code, message, field? } }` with the status its kind implies.
 import type { FastifyError, FastifyReply, FastifyRequest } from "fastify";
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from "fastify-type-provider-zod";
-import { pgErrorCode } from "../db/connection.ts";
+import { isDatabaseUnavailable, pgErrorCode } from "../db/connection.ts";
 import { DomainError, type ErrorKind } from "../domain/errors.ts";
 import { fieldPath } from "../domain/parse.ts";
 import type { ErrorBody } from "./schemas.ts";
@@ -66,10 +66,20 @@ const codeByStatus: Record<number, string> = {
 
 export function handleError(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
   if (error instanceof DomainError) {
-    if (error.kind === "unauthorized") reply.header("www-authenticate", "Bearer");
+    if (error.kind === "unauthorized" && !reply.hasHeader("www-authenticate"))
+      reply.header("www-authenticate", "Bearer");
     return reply.status(statusOf(error)).send(domainErrorBody(error));
   }
   if (hasZodFastifySchemaValidationErrors(error)) return reply.status(400).send(validationBody(error));
+  if (isDatabaseUnavailable(error)) {
+    request.log.warn({ err: error }, "database unavailable");
+    return reply
+      .status(503)
+      .header("retry-after", "5")
+      .send({
+        error: { code: "database_unavailable", message: "the database is not available; try again shortly" },
+      });
+  }
   if (pgErrorCode(error) === "23505") {
     return reply
       .status(409)

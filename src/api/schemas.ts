@@ -60,7 +60,9 @@ export const errorResponses = {
   409: errorBody,
   422: errorBody,
   423: errorBody,
+  429: errorBody,
   500: errorBody,
+  503: errorBody,
 };
 
 /** A calendar date as YYYY-MM-DD that exists. */

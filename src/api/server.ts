@@ -1,4 +1,5 @@
 // The HTTP API: one Fastify app with zod schemas at the edge and the OpenAPI document at /docs.
+import cookie from "@fastify/cookie";
 import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RouteOptions } from "fastify";
@@ -12,12 +13,21 @@ import type { Db } from "../db/connection.ts";
 import type { SecretBox } from "../lib/secrets.ts";
 import { authenticateMerchant } from "./auth.ts";
 import { handleError, handleNotFound } from "./errors.ts";
+import { type ApiRateLimit, limitApiRate } from "./rate-limit.ts";
+import { adminConsoleRoutes } from "./routes/admin-console.ts";
+import { bundleRoutes } from "./routes/bundles.ts";
+import { cartApiRoutes, cartAppRoutes, cartSecuritySchemes, type OAuthOptions } from "./routes/cart-api.ts";
 import { correspondenceRoutes } from "./routes/correspondences.ts";
 import { healthRoutes } from "./routes/health.ts";
+import { mailRoutes } from "./routes/mail.ts";
 import { mappingRoutes } from "./routes/mappings.ts";
 import { masterRoutes } from "./routes/masters.ts";
+import { multiWarehouseRoutes } from "./routes/multi-warehouse.ts";
+import { orderImportRoutes } from "./routes/order-import.ts";
+import { orderRuleRoutes } from "./routes/order-rules.ts";
 import { orderRoutes } from "./routes/orders.ts";
 import { adminRoutes, organizationRoutes } from "./routes/organizations.ts";
+import { productUploadRoutes } from "./routes/product-uploads.ts";
 import { productRoutes } from "./routes/products.ts";
 import { shipmentRoutes } from "./routes/shipments.ts";
 import { stockRoutes } from "./routes/stock.ts";
@@ -25,6 +35,8 @@ import { storeRoutes } from "./routes/stores.ts";
 import { syncRoutes } from "./routes/sync.ts";
 import { warehouseRoutes } from "./routes/warehouses.ts";
 import { errorResponses } from "./schemas.ts";
+import { checkTenantScope } from "./tenant-scope.ts";
+import { registerWebAdmin } from "./web-admin.ts";
 
 export interface ServerOptions {
   db: Db;
@@ -35,6 +47,12 @@ export interface ServerOptions {
   logger?: boolean | object;
   /** Seals store credentials; without it the credentials routes answer 422. */
   secretBox?: SecretBox;
+  /** Lifetimes of the cart OAuth2 provider's codes and tokens (defaults: src/api/oauth/routes.ts). */
+  oauth?: OAuthOptions;
+  /** The built web admin to serve at `/` (see web-admin.ts); without it only the API is served. */
+  webRoot?: string;
+  /** Requests per minute per client on the merchant and cart API (rate-limit.ts); without it, no limit. */
+  rateLimit?: ApiRateLimit;
 }
 
 export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
@@ -59,6 +77,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
         securitySchemes: {
           apiKey: { type: "http", scheme: "bearer", description: "An API key of the merchant" },
           adminToken: { type: "http", scheme: "bearer", description: "The operator's admin token" },
+          ...cartSecuritySchemes,
         },
       },
     },
@@ -67,11 +86,15 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   });
   await app.register(swaggerUi, { routePrefix: "/docs" });
 
+  await app.register(cookie); // once, for the web admin's session and the OAuth2 consent page
+  await registerWebAdmin(app, { db, webRoot: options.webRoot });
   await app.register(healthRoutes, { db, databaseKind: options.databaseKind });
   await app.register(adminRoutes, { prefix: "/api/v1", db, adminToken: options.adminToken });
   await app.register(
     async (merchant) => {
       merchant.addHook("onRequest", authenticateMerchant(db));
+      merchant.addHook("preValidation", checkTenantScope(db));
+      await limitApiRate(merchant, options.rateLimit);
       for (const routes of [
         organizationRoutes,
         warehouseRoutes,
@@ -82,14 +105,23 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
         mappingRoutes,
         orderRoutes,
         shipmentRoutes,
+        bundleRoutes,
         stockRoutes,
+        productUploadRoutes,
+        orderRuleRoutes,
+        multiWarehouseRoutes,
+        cartAppRoutes,
+        mailRoutes,
+        adminConsoleRoutes,
       ]) {
         await merchant.register(routes, { db });
       }
       await merchant.register(syncRoutes, { db, secretBox: options.secretBox });
+      await merchant.register(orderImportRoutes, { db, secretBox: options.secretBox });
     },
     { prefix: "/api/v1/merchant/:merchantId" },
   );
+  await app.register(cartApiRoutes, { db, oauth: options.oauth, rateLimit: options.rateLimit });
 
   await app.ready();
   return app;

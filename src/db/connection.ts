@@ -98,6 +98,27 @@ export function pgErrorCode(error: unknown): string | undefined {
   return undefined;
 }
 
+/** SQLSTATEs of a server that is gone, going or not yet back (admin shutdown, crash, starting up, full). */
+const unavailableStates = new Set(["57P01", "57P02", "57P03", "08000", "08001", "08003", "08006", "53300"]);
+const unavailableSocketCodes = new Set(["ECONNREFUSED", "ECONNRESET", "EPIPE", "ETIMEDOUT", "EHOSTUNREACH"]);
+const unavailableMessages = /Connection terminated|timeout exceeded when trying to connect|not queryable/i;
+
+/**
+ * The database cannot be reached right now (restarting, failing over, out of connections), as opposed
+ * to a query that failed: callers answer "try again" (HTTP 503) instead of an error of their own.
+ */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  let current: unknown = error;
+  for (let depth = 0; current && depth < 4; depth++) {
+    const { code, message } = current as { code?: unknown; message?: unknown };
+    if (typeof code === "string" && (unavailableStates.has(code) || unavailableSocketCodes.has(code)))
+      return true;
+    if (typeof message === "string" && unavailableMessages.test(message)) return true;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
 export async function ping(db: Db): Promise<void> {
   await db.execute(sql`SELECT 1`);
 }

@@ -83,6 +83,8 @@ export const stores = pgTable(
     settings: jsonb("settings").$type<Record<string, unknown>>().notNull().default({}),
     /** The channel plan's item limit for stock sync (e.g. 100 / 3,000 / 10,000); null for none. */
     itemCap: integer("item_cap"),
+    /** Put before the channel's order code to make Kura's code, unique in the organization (O11). */
+    orderCodePrefix: text("order_code_prefix").notNull().default(""),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -126,9 +128,29 @@ export const correspondences = pgTable(
     optionCode: text("option_code").notNull().default(""),
     /** The channel sells this item with unlimited stock: never push a number for it. */
     unlimitedStock: boolean("unlimited_stock").notNull().default(false),
+    // The stock formula (I0, src/domain/stock-formula.ts): what is pushed is derived from free stock.
+    /** 予備在庫数: units kept back from this item. */
+    stockReserve: integer("stock_reserve").notNull().default(0),
+    /** 在庫割当率: the share of free stock offered, in percent. */
+    stockSharePercent: integer("stock_share_percent").notNull().default(100),
+    /** 上限在庫数: never send more than this; null for no cap. */
+    stockMaximum: integer("stock_maximum"),
+    /** 下限在庫数: below this, 0 is sent; null for none. */
+    stockMinimum: integer("stock_minimum"),
+    /** Send the number once after each receipt, then leave the channel to count down. */
+    stockSendOnceAfterReceipt: boolean("stock_send_once_after_receipt").notNull().default(false),
+    /** The warehouses whose stock counts; empty means the store's default warehouse. */
+    stockWarehouseIds: bigint("stock_warehouse_ids", { mode: "number" })
+      .array()
+      .notNull()
+      .default(sql`'{}'::bigint[]`),
     createdAt: createdAt(),
   },
-  (t) => [uniqueIndex("correspondences_store_item").on(t.storeId, t.itemCode, t.optionCode)],
+  (t) => [
+    uniqueIndex("correspondences_store_item").on(t.storeId, t.itemCode, t.optionCode),
+    check("correspondences_stock_reserve_nonneg", sql`${t.stockReserve} >= 0`),
+    check("correspondences_stock_share", sql`${t.stockSharePercent} BETWEEN 0 AND 100`),
+  ],
 );
 
 export const correspondenceComponents = pgTable(
@@ -174,7 +196,14 @@ export const stockLevels = pgTable(
   ],
 );
 
-export const stockMovementKinds = ["receipt", "adjustment", "reservation", "release", "shipment"] as const;
+export const stockMovementKinds = [
+  "receipt",
+  "adjustment",
+  "reservation",
+  "release",
+  "shipment",
+  "transfer",
+] as const;
 export type StockMovementKind = (typeof stockMovementKinds)[number];
 
 /** Append-only ledger: summing the deltas per SKU × warehouse gives the levels back. */
@@ -284,6 +313,12 @@ export const orders = pgTable(
       .notNull()
       .references(() => stores.id),
     orderCode: text("order_code").notNull(),
+    /** Kura's code: the store's prefix + the channel's code, unique in the organization (O11). */
+    kuraCode: text("kura_code"),
+    /** The warehouse this order ships from (chosen at registration); null: the store's default. */
+    warehouseId: ref("warehouse_id").references(() => warehouses.id),
+    /** Tags set by order rules (or an operator). */
+    tags: text("tags").array().notNull().default(sql`'{}'::text[]`),
     /** Set when a cancellation freed the code for a new order (同じ受注コードで新規受注の作成を許可). */
     originalOrderCode: text("original_order_code"),
     channelStatus: text("channel_status"),
@@ -304,6 +339,8 @@ export const orders = pgTable(
     amounts: jsonb("amounts").$type<Record<string, unknown>>().notNull(),
     total: integer("total").notNull(),
     shipmentId: ref("shipment_id"),
+    /** Normalized delivery address + recipient + delivery method + warehouse (同梱 lookup; address-key.ts). */
+    deliveryKey: text("delivery_key"),
     shippedAt: timestamp("shipped_at", { withTimezone: true }),
     payloadHash: text("payload_hash").notNull(),
     raw: jsonb("raw"),
@@ -315,10 +352,15 @@ export const orders = pgTable(
   },
   (t) => [
     uniqueIndex("orders_store_code").on(t.storeId, t.orderCode),
+    // Cancelled orders step aside, so a code freed by a cancellation can come in again.
+    uniqueIndex("orders_org_kura_code").on(t.organizationId, t.kuraCode).where(sql`${t.cancelledAt} IS NULL`),
     index("orders_org_status").on(t.organizationId, t.status, t.orderedAt),
     index("orders_awaiting_allocation")
       .on(t.orderedAt, t.id)
       .where(sql`${t.allocated} = false AND ${t.status} NOT IN ('held', 'cancelled', 'shipped')`),
+    index("orders_open_delivery_key")
+      .on(t.organizationId, t.deliveryKey)
+      .where(sql`${t.cancelledAt} IS NULL AND ${t.shippedAt} IS NULL`),
   ],
 );
 
@@ -572,3 +614,12 @@ export const inboundRejects = pgTable(
   },
   (t) => [index("inbound_rejects_store").on(t.storeId, t.id)],
 );
+
+// Each feature's own tables live in schema/<feature>.ts; one line each here.
+export * from "./schema/cart-api.ts";
+export * from "./schema/channels.ts";
+export * from "./schema/mail.ts";
+export * from "./schema/order-rules.ts";
+export * from "./schema/shipment-workflow.ts";
+export * from "./schema/users.ts";
+export * from "./schema/web-admin.ts";

@@ -11,6 +11,13 @@ export const organizationInput = z.object({ name: z.string().trim().min(1, "is r
 
 export const warehouseInput = z.object({ code, name: z.string().trim().min(1, "is required") });
 
+/** 受注コードの接頭辞: put before the channel's order codes, so two stores' codes cannot collide (O11). */
+const orderCodePrefix = z
+  .string()
+  .trim()
+  .max(16, "must be at most 16 characters")
+  .regex(/^[\x21-\x7E]*$/, "must be printable half-width characters");
+
 export const storeInput = z.object({
   channel: z.string().trim().min(1, "is required"),
   name: z.string().trim().min(1, "is required"),
@@ -19,6 +26,7 @@ export const storeInput = z.object({
   targetStatuses: z.array(z.string().trim().min(1)).default([]),
   settings: z.record(z.string(), z.unknown()).default({}),
   itemCap: z.number().int().min(0, "must be 0 or more").nullable().default(null),
+  orderCodePrefix: orderCodePrefix.default(""),
 });
 // No defaults here: a field the caller leaves out keeps its value (a default would reset it).
 export const storeUpdate = z
@@ -29,6 +37,7 @@ export const storeUpdate = z
     targetStatuses: z.array(z.string().trim().min(1)),
     settings: z.record(z.string(), z.unknown()),
     itemCap: z.number().int().min(0, "must be 0 or more").nullable(),
+    orderCodePrefix,
   })
   .partial();
 

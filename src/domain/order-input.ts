@@ -56,6 +56,11 @@ export const orderInputSchema = z.object({
     .max(64, "must be at most 64 characters")
     .regex(/^[\x21-\x7E]+$/, "must be printable half-width characters"),
   channelStatus: z.string().trim().optional(),
+  /**
+   * The channel says the order is cancelled (by the buyer, the shop, payment expiry…). Kura cancels the
+   * slip if no work started on it, and otherwise holds it for the operator (issue: cancellation).
+   */
+  cancelledOnChannel: z.boolean().default(false),
   orderedAt: z.coerce.date({ error: "must be a date-time" }),
   buyer: addressSchema,
   /** Channels may send several; Kura ships to one, so more than one is held for review. */

@@ -12,7 +12,16 @@ export type HoldReasonCode =
   | "unmapped_payment_method"
   | "unmapped_delivery_method"
   | "invalid_time_slot"
-  | "multiple_delivery_addresses";
+  | "multiple_delivery_addresses"
+  /** An order rule (受注ルール) asks an operator to confirm the order (確認待ち). */
+  | "order_rule"
+  /** Kura's order code (store prefix + channel code) is already used in the organization. */
+  | "duplicate_order_code"
+  /** A "stock only" mail order (src/mail/stock-only.ts) whose stock Kura does not have. */
+  | "stock_short"
+
+  /** The channel cancelled the order after work on its shipment started: the operator decides. */
+  | "cancelled_on_channel";
 
 export interface HoldReason {
   code: HoldReasonCode;

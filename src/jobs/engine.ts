@@ -11,12 +11,13 @@ import type { Database, Db } from "../db/connection.ts";
 import { correspondenceComponents, correspondences, outboxEvents, stores } from "../db/schema.ts";
 import type { SyncFunction } from "../domain/statuses.ts";
 import type { SecretBox } from "../lib/secrets.ts";
-import { openStoreSecrets, setStoreCredentials } from "../operations/credentials.ts";
+import { openStoreSecrets, setStoreCredentials, storeSecretsExpiry } from "../operations/credentials.ts";
 import { beginRun, finishRun, heartbeat, type RunTrigger } from "./run-history.ts";
 import { defaultRetryPolicy, type RetryPolicy, RunJournal } from "./run-journal.ts";
 import type { Runner, StoreRow } from "./runners/context.ts";
 import { accessTokenExpiry, checkCredentials } from "./runners/credentials-check.ts";
 import { importOrders } from "./runners/orders-import.ts";
+import { importProducts } from "./runners/products-import.ts";
 import { notifyShipments } from "./runners/shipments-notify.ts";
 import { pushChangedStock, resyncAllStock } from "./runners/stock-sync.ts";
 import { claimDueRuns, ensureAllStoreFunctions, getStoreFunction, saveCursor } from "./store-functions.ts";
@@ -27,6 +28,7 @@ const runners: Record<SyncFunction, Runner> = {
   "stock.push": pushChangedStock,
   "stock.resync": resyncAllStock,
   "credentials.check": checkCredentials,
+  "products.import": importProducts,
 };
 
 const queueName = (fn: SyncFunction) => `kura-${fn.replace(".", "-")}`;
@@ -77,7 +79,11 @@ export async function startSyncEngine(options: EngineOptions): Promise<SyncEngin
   const staleAfterMs = options.staleAfterMs ?? 60_000;
   const jobRetry = options.jobRetry ?? { limit: 5, delaySeconds: 15 };
 
-  const supervision = { superviseIntervalSeconds: options.superviseIntervalSeconds ?? 30 };
+  // Expired jobs are failed (and so retried) by the monitor pass, which pg-boss runs every 60 s by default
+  // whatever the supervise interval: run it as often, so a dead worker's job comes back in
+  // KURA_JOB_EXPIRE_SECONDS plus the supervise interval and the retry delay, not a minute later.
+  const superviseIntervalSeconds = options.superviseIntervalSeconds ?? 30;
+  const supervision = { superviseIntervalSeconds, monitorIntervalSeconds: superviseIntervalSeconds };
   const boss =
     database.kind === "pglite"
       ? new PgBoss({ db: fromPglite(database.pglite), backend: "pglite", ...supervision })
@@ -215,11 +221,14 @@ async function connectorFor(options: EngineOptions, store: StoreRow): Promise<Co
   if (!factory) throw new ConfigurationError(`channel "${store.channel}" has no connector`);
   const db = options.database.db;
   const endpoint = typeof store.settings.endpoint === "string" ? store.settings.endpoint : undefined;
+  const secretsExpireAt = await storeSecretsExpiry(db, store.id);
   const build = (secrets: Record<string, string>): Connector => {
     try {
       return factory({
         endpoint,
         secrets,
+        secretsExpireAt,
+        options: store.settings,
         timeoutMs: options.connectorTimeoutMs,
         onExchange: (exchange) => options.log.debug({ storeId: store.id, exchange }, "channel call"),
       });

@@ -1,7 +1,7 @@
 // Run history of store functions, and the guarantee that one store × function never runs twice at once
 // (a unique index on running runs; a run whose worker died is abandoned once its heartbeat is stale).
 import { and, desc, eq, lt, sql } from "drizzle-orm";
-import { type Db, pgErrorCode } from "../db/connection.ts";
+import { type Db, inTransaction, pgErrorCode } from "../db/connection.ts";
 import { storeFunctions, syncRuns } from "../db/schema.ts";
 import type { SyncFunction } from "../domain/statuses.ts";
 
@@ -99,32 +99,35 @@ export async function finishRun(
   runId: number,
   result: { outcome: "succeeded" | "failed"; counts: RunCounts; errors: RunError[]; failingReason?: string },
 ): Promise<void> {
-  await db
-    .update(syncRuns)
-    .set({
-      outcome: result.outcome,
-      counts: { ...result.counts },
-      errors: result.errors.slice(0, maxErrorsKept),
-      finishedAt: sql`now()`,
-      heartbeatAt: sql`now()`,
-    })
-    // A run another worker declared abandoned stays so: its history must not claim it finished alone.
-    .where(and(eq(syncRuns.id, runId), eq(syncRuns.outcome, "running")));
-  if (result.failingReason) {
-    await db
-      .update(storeFunctions)
+  // One transaction: a failed run is never seen without the reason its function is failing.
+  await inTransaction(db, async (tx) => {
+    await tx
+      .update(syncRuns)
       .set({
-        failingReason: result.failingReason,
-        failingSince: sql`coalesce(${storeFunctions.failingSince}, now())`,
-        updatedAt: sql`now()`,
+        outcome: result.outcome,
+        counts: { ...result.counts },
+        errors: result.errors.slice(0, maxErrorsKept),
+        finishedAt: sql`now()`,
+        heartbeatAt: sql`now()`,
       })
-      .where(and(eq(storeFunctions.storeId, key.storeId), eq(storeFunctions.function, key.fn)));
-  } else if (result.outcome === "succeeded") {
-    await db
-      .update(storeFunctions)
-      .set({ failingReason: null, failingSince: null, updatedAt: sql`now()` })
-      .where(and(eq(storeFunctions.storeId, key.storeId), eq(storeFunctions.function, key.fn)));
-  }
+      // A run another worker declared abandoned stays so: its history must not claim it finished alone.
+      .where(and(eq(syncRuns.id, runId), eq(syncRuns.outcome, "running")));
+    if (result.failingReason) {
+      await tx
+        .update(storeFunctions)
+        .set({
+          failingReason: result.failingReason,
+          failingSince: sql`coalesce(${storeFunctions.failingSince}, now())`,
+          updatedAt: sql`now()`,
+        })
+        .where(and(eq(storeFunctions.storeId, key.storeId), eq(storeFunctions.function, key.fn)));
+    } else if (result.outcome === "succeeded") {
+      await tx
+        .update(storeFunctions)
+        .set({ failingReason: null, failingSince: null, updatedAt: sql`now()` })
+        .where(and(eq(storeFunctions.storeId, key.storeId), eq(storeFunctions.function, key.fn)));
+    }
+  });
 }
 
 export async function listRuns(

@@ -13,6 +13,7 @@ export const defaultIntervals: Record<SyncFunction, number | null> = {
   "stock.push": null,
   "stock.resync": 3600,
   "credentials.check": 86_400,
+  "products.import": null, // on demand ("run now", or a CSV upload): the product master changes rarely
 };
 
 /**
@@ -38,7 +39,9 @@ export async function ensureStoreFunctions(db: Db, store: { id: number; organiza
 export async function startSchedules(db: Db, storeId: number): Promise<void> {
   await db
     .update(storeFunctions)
-    .set({ nextRunAt: sql`now()`, updatedAt: sql`now()` })
+    // Milliseconds, as a JS Date holds them: claimDueRuns compares the value it read for equality, and a
+    // server's microseconds would never match (the schedules of a new store never ran on PostgreSQL).
+    .set({ nextRunAt: sql`date_trunc('milliseconds', now())`, updatedAt: sql`now()` })
     .where(
       and(
         eq(storeFunctions.storeId, storeId),

@@ -77,8 +77,8 @@ export async function releaseOrder(
 /**
  * Offers freed stock of `productIds` to orders waiting for allocation (引当待ち), oldest first. An order
  * that still cannot be fully allocated is passed over, and a newer one that needs less may take the
- * units. Within one pass free stock only shrinks, so once an order needing q of a product fell short,
- * any later order needing q or more of it is skipped without a try. Returns the allocated orders' ids.
+ * units. Within one pass free stock only shrinks, so once an order needing q of a product in a warehouse
+ * fell short, any later order needing q or more of it there is skipped without a try. Returns the allocated orders' ids.
  */
 export async function allocateWaitingOrders(
   tx: Db,
@@ -102,8 +102,9 @@ export async function allocateWaitingOrders(
     )
     .orderBy(asc(orders.orderedAt), asc(orders.id));
 
-  /** Per product, the smallest quantity that was already short in this pass. */
-  const shortAt = new Map<number, number>();
+  /** Per product × warehouse, the smallest quantity that was already short in this pass. */
+  const shortAt = new Map<string, number>();
+  const at = (productId: number, warehouseId: number) => `${productId}:${warehouseId}`;
   const allocated: number[] = [];
   for (const candidate of candidates) {
     const [locked] = await tx
@@ -113,15 +114,25 @@ export async function allocateWaitingOrders(
       .for("update");
     if (!locked || locked.allocated || ["held", "cancelled", "shipped"].includes(locked.status)) continue;
     const needs = await tx
-      .select({ productId: orderItems.productId, quantity: sql<number>`sum(${orderItems.quantity})::int` })
+      .select({
+        productId: orderItems.productId,
+        warehouseId: orderItems.warehouseId,
+        quantity: sql<number>`sum(${orderItems.quantity})::int`,
+      })
       .from(orderItems)
       .where(eq(orderItems.orderId, candidate.id))
-      .groupBy(orderItems.productId);
-    if (needs.some((n) => n.quantity >= (shortAt.get(n.productId) ?? Number.POSITIVE_INFINITY))) continue;
+      .groupBy(orderItems.productId, orderItems.warehouseId);
+    // Stock is per warehouse: a shortage in one says nothing about orders shipping from another.
+    const alreadyShort = (n: (typeof needs)[number]) =>
+      n.quantity >= (shortAt.get(at(n.productId, n.warehouseId)) ?? Number.POSITIVE_INFINITY);
+    if (needs.some(alreadyShort)) continue;
     const shortProduct = await allocateOrder(tx, { id: candidate.id, organizationId }, actor);
     if (shortProduct !== null) {
-      const needed = needs.find((n) => n.productId === shortProduct)?.quantity ?? 1;
-      shortAt.set(shortProduct, Math.min(needed, shortAt.get(shortProduct) ?? needed));
+      const need = needs.find((n) => n.productId === shortProduct);
+      if (need) {
+        const key = at(need.productId, need.warehouseId);
+        shortAt.set(key, Math.min(need.quantity, shortAt.get(key) ?? need.quantity));
+      }
       continue;
     }
     await settleOrder(tx, candidate.id);

@@ -28,47 +28,58 @@ export async function cancelOrder(db: Db, command: CancelOrderCommand) {
       .where(and(eq(orders.id, command.orderId), eq(orders.organizationId, command.organizationId)))
       .for("update");
     if (!order) throw notFound(`order ${command.orderId}`, "orderId");
-    if (order.cancelledAt)
-      throw conflict("already_cancelled", `order ${order.orderCode} is already cancelled`);
-    if (order.shippedAt)
-      throw conflict("already_shipped", `order ${order.orderCode} is shipped and cannot be cancelled`);
-    if (order.shipmentId) {
-      const [shipment] = await tx.select().from(shipments).where(eq(shipments.id, order.shipmentId));
-      if (shipment?.status === "in_progress") {
-        throw locked(
-          "shipment_in_progress",
-          `shipment ${shipment.code} is in progress (出荷作業中); return it to waiting before cancelling order ${order.orderCode}`,
-        );
-      }
-    }
-
-    const released = await releaseOrder(tx, order, command.actor, `cancelled: ${command.reason}`);
-    const newCode = command.allowSameCode ? freedOrderCode(order.id, order.orderCode) : order.orderCode;
-    await tx
-      .update(orders)
-      .set({
-        cancelledAt: sql`now()`,
-        cancelledBy: command.actor,
-        cancelReason: command.reason,
-        orderCode: newCode,
-        originalOrderCode: command.allowSameCode ? order.orderCode : null,
-      })
-      .where(eq(orders.id, order.id));
-    const status = await settleOrder(tx, order.id);
-    await tx.insert(orderHistory).values({
-      orderId: order.id,
-      action: "cancelled",
-      actor: command.actor,
-      detail: { reason: command.reason, allowSameCode: command.allowSameCode ?? false, orderCode: newCode },
-    });
-    await emit(tx, order.organizationId, {
-      type: "order.cancelled",
-      payload: { orderId: order.id, storeId: order.storeId },
-    });
-    const reallocated = await allocateWaitingOrders(tx, order.organizationId, released, command.actor);
-    if (released.length > 0) {
-      await emit(tx, order.organizationId, { type: "stock.changed", payload: { productIds: released } });
-    }
-    return { orderId: order.id, status, orderCode: newCode, reallocatedOrderIds: reallocated };
+    return cancelLockedOrder(tx, order, command);
   });
+}
+
+/**
+ * Cancels an order whose row the caller locked. A slip on hold (保留) may be cancelled; one in progress may
+ * not. An order of a bundled slip (同梱) leaves it, and the slip splits back into one per remaining order.
+ */
+export async function cancelLockedOrder(
+  tx: Db,
+  order: typeof orders.$inferSelect,
+  command: Omit<CancelOrderCommand, "organizationId" | "orderId">,
+) {
+  if (order.cancelledAt) throw conflict("already_cancelled", `order ${order.orderCode} is already cancelled`);
+  if (order.shippedAt)
+    throw conflict("already_shipped", `order ${order.orderCode} is shipped and cannot be cancelled`);
+  if (order.shipmentId) {
+    const [shipment] = await tx.select().from(shipments).where(eq(shipments.id, order.shipmentId));
+    if (shipment?.status === "in_progress") {
+      throw locked(
+        "shipment_in_progress",
+        `shipment ${shipment.code} is in progress (出荷作業中); return it to waiting before cancelling order ${order.orderCode}`,
+      );
+    }
+  }
+
+  const released = await releaseOrder(tx, order, command.actor, `cancelled: ${command.reason}`);
+  const newCode = command.allowSameCode ? freedOrderCode(order.id, order.orderCode) : order.orderCode;
+  await tx
+    .update(orders)
+    .set({
+      cancelledAt: sql`now()`,
+      cancelledBy: command.actor,
+      cancelReason: command.reason,
+      orderCode: newCode,
+      originalOrderCode: command.allowSameCode ? order.orderCode : null,
+    })
+    .where(eq(orders.id, order.id));
+  const status = await settleOrder(tx, order.id, command.actor);
+  await tx.insert(orderHistory).values({
+    orderId: order.id,
+    action: "cancelled",
+    actor: command.actor,
+    detail: { reason: command.reason, allowSameCode: command.allowSameCode ?? false, orderCode: newCode },
+  });
+  await emit(tx, order.organizationId, {
+    type: "order.cancelled",
+    payload: { orderId: order.id, storeId: order.storeId },
+  });
+  const reallocated = await allocateWaitingOrders(tx, order.organizationId, released, command.actor);
+  if (released.length > 0) {
+    await emit(tx, order.organizationId, { type: "stock.changed", payload: { productIds: released } });
+  }
+  return { orderId: order.id, status, orderCode: newCode, reallocatedOrderIds: reallocated };
 }

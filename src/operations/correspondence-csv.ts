@@ -97,7 +97,7 @@ export async function importCorrespondencesCsv(
   encoding: CsvEncoding,
 ): Promise<ImportResult> {
   await getStore(db, organizationId, storeId);
-  const records = parseRecords(decode(bytes, encoding));
+  const records = parseRecords(decodeCsv(bytes, encoding));
   const columns = headerColumns(records[0]);
   const errors: CsvRowError[] = [];
   const groups = new Map<string, Group>();
@@ -135,20 +135,27 @@ export async function importCorrespondencesCsv(
   return { rows: rowCount, entries: groups.size, created, updated: groups.size - created };
 }
 
-function fileError(message: string, field = "file"): never {
+export function fileError(message: string, field = "file"): never {
   throw invalid("csv_invalid", message, field, { rows: [] });
 }
 
-function decode(bytes: Buffer, encoding: CsvEncoding): string {
+/**
+ * An uploaded CSV's text in the encoding asked for; with none asked, UTF-8, else Shift_JIS (Windows-31J, what
+ * Japanese spreadsheets write). Bytes that are not UTF-8 when UTF-8 was asked for are refused.
+ */
+export function decodeCsv(bytes: Buffer, encoding: CsvEncoding | undefined): string {
   if (encoding === "shift_jis") return iconv.decode(bytes, shiftJis);
   try {
     return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
   } catch {
-    return fileError("the file is not valid UTF-8; if it was saved as Shift_JIS, send encoding=shift_jis");
+    if (encoding === "utf-8") {
+      fileError("the file is not valid UTF-8; if it was saved as Shift_JIS, send encoding=shift_jis");
+    }
+    return iconv.decode(bytes, shiftJis);
   }
 }
 
-function parseRecords(text: string): string[][] {
+export function parseRecords(text: string): string[][] {
   try {
     const records = parse(text, { bom: true, relax_column_count: true }) as string[][];
     if (records.length === 0) fileError("the file is empty; it needs a header row", "header");

@@ -1,6 +1,7 @@
 // Store credentials: sealed at rest, shown masked, with expiry dates tracked for warnings (C1).
 import { and, eq, sql } from "drizzle-orm";
 import { z } from "zod";
+import { expiringSecrets } from "../channels/registry.ts";
 import type { Db } from "../db/connection.ts";
 import { getStore } from "../db/repositories/scope.ts";
 import { storeCredentials } from "../db/schema.ts";
@@ -21,7 +22,9 @@ export async function setStoreCredentials(
   input: z.input<typeof credentialsInput>,
 ) {
   const data = parseInput(credentialsInput, input);
-  await getStore(db, organizationId, storeId);
+  const store = await getStore(db, organizationId, storeId);
+  const expiring = expiringSecrets[store.channel];
+  const expiryOf = (name: string) => (!expiring || expiring.includes(name) ? (data.expiresAt ?? null) : null);
   const [existing] = await db
     .select({ name: storeCredentials.name })
     .from(storeCredentials)
@@ -30,10 +33,10 @@ export async function setStoreCredentials(
   for (const [name, value] of Object.entries(data.values)) {
     await db
       .insert(storeCredentials)
-      .values({ storeId, name, sealedValue: box.seal(value), expiresAt: data.expiresAt ?? null })
+      .values({ storeId, name, sealedValue: box.seal(value), expiresAt: expiryOf(name) })
       .onConflictDoUpdate({
         target: [storeCredentials.storeId, storeCredentials.name],
-        set: { sealedValue: box.seal(value), expiresAt: data.expiresAt ?? null, updatedAt: sql`now()` },
+        set: { sealedValue: box.seal(value), expiresAt: expiryOf(name), updatedAt: sql`now()` },
       });
   }
   if (!existing) await startSchedules(db, storeId); // a store starts syncing once it can reach its channel
@@ -72,4 +75,13 @@ export async function openStoreSecrets(
     .from(storeCredentials)
     .where(and(eq(storeCredentials.storeId, storeId)));
   return Object.fromEntries(rows.map((row) => [row.name, box.open(row.sealedValue)]));
+}
+
+/** When each of the store's secrets expires, for those recorded with an expiry. */
+export async function storeSecretsExpiry(db: Db, storeId: number): Promise<Record<string, Date>> {
+  const rows = await db
+    .select({ name: storeCredentials.name, expiresAt: storeCredentials.expiresAt })
+    .from(storeCredentials)
+    .where(eq(storeCredentials.storeId, storeId));
+  return Object.fromEntries(rows.flatMap((row) => (row.expiresAt ? [[row.name, row.expiresAt]] : [])));
 }

@@ -33,6 +33,7 @@ import {
 } from "../domain/master-inputs.ts";
 import { parseInput } from "../domain/parse.ts";
 import { ensureStoreFunctions } from "../jobs/store-functions.ts";
+import { releaseHeldOrders, releaseOrdersHeldForItem } from "./release-held.ts";
 
 /** Runs an insert; a unique violation becomes a 409 naming the field that must be unique. */
 async function uniquely<T>(field: string, what: string, work: () => Promise<T>): Promise<T> {
@@ -153,7 +154,7 @@ export async function setCorrespondence(
 ) {
   const data = parseInput(correspondenceInput, input);
   return inTransaction(db, async (tx) => {
-    await getStore(tx, organizationId, storeId);
+    const store = await getStore(tx, organizationId, storeId);
     const codes = data.components.map((c) => c.productCode);
     const found = await tx
       .select({ id: products.id, code: products.code })
@@ -191,6 +192,8 @@ export async function setCorrespondence(
         quantity: c.quantity,
       })),
     );
+    // Orders held because this item had no entry are mapped again now.
+    await releaseOrdersHeldForItem(tx, store, data, "correspondence");
     return { ...entry, components: data.components };
   });
 }
@@ -258,16 +261,20 @@ export async function createDeliveryMethod(
   });
 }
 
-/** Maps a channel string of one store to a Kura master code (time slots: to a slot string). */
+/**
+ * Maps a channel string of one store to a Kura master code (time slots: to a slot string) — a replacement
+ * rule (置換ルール). Orders held because the string had no rule are re-processed at once (`release`).
+ */
 export async function setStoreMapping(
   db: Db,
   organizationId: number,
   storeId: number,
   input: z.input<typeof storeMappingInput>,
+  actor = "replacement rule",
 ) {
   const data = parseInput(storeMappingInput, input);
   return inTransaction(db, async (tx) => {
-    await getStore(tx, organizationId, storeId);
+    const store = await getStore(tx, organizationId, storeId);
     await assertMappingTargetExists(tx, organizationId, data.kind, data.target);
     const [row] = await tx
       .insert(storeMappings)
@@ -277,7 +284,8 @@ export async function setStoreMapping(
         set: { target: data.target },
       })
       .returning();
-    return row as typeof storeMappings.$inferSelect;
+    const release = await releaseHeldOrders(tx, store, data, actor);
+    return { ...(row as typeof storeMappings.$inferSelect), release };
   });
 }
 

@@ -4,7 +4,8 @@ import { createHash } from "node:crypto";
 import { and, eq, sql } from "drizzle-orm";
 import { type Db, inTransaction, pgErrorCode } from "../db/connection.ts";
 import { loadMappingContext } from "../db/repositories/mapping-context.ts";
-import { emit } from "../db/repositories/outbox.ts";
+import { type DomainEvent, emit } from "../db/repositories/outbox.ts";
+import { cachedRead, type ReadCache } from "../db/repositories/read-cache.ts";
 import { getStore } from "../db/repositories/scope.ts";
 import { orderHistory, orderItems, orderLines, orders, shipments } from "../db/schema.ts";
 import { conflict, locked } from "../domain/errors.ts";
@@ -13,6 +14,9 @@ import { type MappedOrder, mapOrder } from "../domain/order-mapping.ts";
 import { parseInput } from "../domain/parse.ts";
 import type { OrderStatus } from "../domain/statuses.ts";
 import { allocateOrder, allocateWaitingOrders, releaseOrder } from "./allocation.ts";
+import { reviewBundlingAfterUpdate } from "./bundling.ts";
+import { applyChannelCancellation, cancelNewOrderFromChannel } from "./channel-cancellation.ts";
+import { prepareRegistration, prepareUpdate, recordRegistration } from "./registration-rules.ts";
 import { settleOrder } from "./settle-order.ts";
 
 export interface RegisterOrderCommand {
@@ -21,6 +25,13 @@ export interface RegisterOrderCommand {
   /** The order as the channel gave it; validated here. */
   order: unknown;
   actor: string;
+  /**
+   * Called after allocation, before the status settles, in the same transaction: a "stock only" mail
+   * store consumes the order's stock here, so no shipment slip is made (src/mail/stock-only.ts).
+   */
+  afterAllocation?: (tx: Db, order: { id: number; organizationId: number }) => Promise<void>;
+  /** Reads shared by a batch of registrations (one page of an import); see read-cache.ts. */
+  cache?: ReadCache;
 }
 
 export type RegisterOutcome = "created" | "updated" | "unchanged";
@@ -51,7 +62,9 @@ async function registerInTransaction(
   command: RegisterOrderCommand,
   input: OrderInput,
 ): Promise<RegisterOrderResult> {
-  const store = await getStore(tx, command.organizationId, command.storeId);
+  const store = await cachedRead(command.cache, `store:${command.organizationId}:${command.storeId}`, () =>
+    getStore(tx, command.organizationId, command.storeId),
+  );
   const [existing] = await tx
     .select()
     .from(orders)
@@ -59,7 +72,14 @@ async function registerInTransaction(
     .for("update");
   const payloadHash = hashOrder(input);
 
-  if (!existing) return createOrder(tx, store, input, payloadHash, command.actor);
+  if (!existing) {
+    const created = await createOrder(tx, store, input, payloadHash, command);
+    return input.cancelledOnChannel ? cancelNewOrderFromChannel(tx, created, command.actor) : created;
+  }
+  if (input.cancelledOnChannel) {
+    const change = { payloadHash, channelStatus: input.channelStatus ?? null };
+    return applyChannelCancellation(tx, existing, change, command.actor);
+  }
   if (existing.cancelledAt) {
     throw conflict(
       "order_code_cancelled",
@@ -70,7 +90,7 @@ async function registerInTransaction(
   if (existing.payloadHash === payloadHash) {
     return { orderId: existing.id, outcome: "unchanged", status: existing.status, held: isHeld(existing) };
   }
-  return updateOrder(tx, store, existing, input, payloadHash, command.actor);
+  return updateOrder(tx, store, existing, input, payloadHash, command);
 }
 
 async function createOrder(
@@ -78,16 +98,19 @@ async function createOrder(
   store: Store,
   input: OrderInput,
   payloadHash: string,
-  actor: string,
+  { actor, afterAllocation, cache }: RegisterOrderCommand,
 ): Promise<RegisterOrderResult> {
+  const prepared = await prepareRegistration(tx, store, input, cache); // order rules, warehouse, Kura's code
   const mapped = mapOrder(
-    input,
+    prepared.input,
     await loadMappingContext(
       tx,
       store,
       input.lines.map((l) => l.itemCode ?? ""),
+      cache,
     ),
   );
+  mapped.holdReasons.push(...prepared.holdReasons);
   const [order] = await tx
     .insert(orders)
     .values({
@@ -96,14 +119,17 @@ async function createOrder(
       orderCode: input.orderCode,
       status: "awaiting_allocation",
       payloadHash,
-      ...orderColumns(input, mapped),
+      ...orderColumns(prepared.input, mapped),
+      ...prepared.columns,
     })
     .returning();
   if (!order) throw new Error("order insert returned nothing");
+  await recordRegistration(tx, order.id, prepared);
 
-  await writeLinesAndItems(tx, order.id, store.warehouseId, mapped);
+  await writeLinesAndItems(tx, order.id, prepared.columns.warehouseId, mapped);
   if (mapped.holdReasons.length === 0) await allocateOrder(tx, order, actor);
-  const status = await settleOrder(tx, order.id);
+  await afterAllocation?.(tx, order);
+  const status = await settleOrder(tx, order.id, actor); // a new shipment slip looks for bundling (同梱)
 
   await tx.insert(orderHistory).values({
     orderId: order.id,
@@ -111,11 +137,12 @@ async function createOrder(
     actor,
     detail: { status, holdReasons: mapped.holdReasons },
   });
-  await emit(tx, store.organizationId, {
-    type: "order.registered",
-    payload: { orderId: order.id, storeId: store.id },
-  });
-  await emitHeldOrStockChanged(tx, store, order.id, mapped, status);
+  await emit(
+    tx,
+    store.organizationId,
+    { type: "order.registered", payload: { orderId: order.id, storeId: store.id } },
+    ...heldOrStockChanged(store, order.id, mapped, status),
+  );
   return { orderId: order.id, outcome: "created", status, held: mapped.holdReasons.length > 0 };
 }
 
@@ -125,28 +152,33 @@ async function updateOrder(
   existing: OrderRow,
   input: OrderInput,
   payloadHash: string,
-  actor: string,
+  { actor, afterAllocation, cache }: RegisterOrderCommand,
 ): Promise<RegisterOrderResult> {
   await refuseOnceShipmentStarted(tx, existing);
   const released = await releaseOrder(tx, existing, actor, "order updated");
   await tx.delete(orderItems).where(eq(orderItems.orderId, existing.id));
   await tx.delete(orderLines).where(eq(orderLines.orderId, existing.id));
 
+  const prepared = await prepareUpdate(tx, existing, store, input); // what the rules did at registration
   const mapped = mapOrder(
-    input,
+    prepared.input,
     await loadMappingContext(
       tx,
       store,
       input.lines.map((l) => l.itemCode ?? ""),
+      cache,
     ),
   );
+  mapped.holdReasons.push(...prepared.holdReasons);
   await tx
     .update(orders)
-    .set({ payloadHash, updatedAt: sql`now()`, ...orderColumns(input, mapped) })
+    .set({ payloadHash, updatedAt: sql`now()`, ...orderColumns(prepared.input, mapped), ...prepared.columns })
     .where(eq(orders.id, existing.id));
-  await writeLinesAndItems(tx, existing.id, store.warehouseId, mapped);
+  await writeLinesAndItems(tx, existing.id, prepared.columns.warehouseId, mapped);
   if (mapped.holdReasons.length === 0) await allocateOrder(tx, existing, actor);
-  const status = await settleOrder(tx, existing.id);
+  await afterAllocation?.(tx, existing);
+  const status = await settleOrder(tx, existing.id, actor);
+  await reviewBundlingAfterUpdate(tx, existing.id, actor);
   // Whatever this order no longer holds goes to the orders waiting for it.
   await allocateWaitingOrders(tx, store.organizationId, released, actor);
 
@@ -162,11 +194,12 @@ async function updateOrder(
       holdReasons: mapped.holdReasons,
     },
   });
-  await emit(tx, store.organizationId, {
-    type: "order.updated",
-    payload: { orderId: existing.id, storeId: store.id },
-  });
-  await emitHeldOrStockChanged(tx, store, existing.id, mapped, status, released);
+  await emit(
+    tx,
+    store.organizationId,
+    { type: "order.updated", payload: { orderId: existing.id, storeId: store.id } },
+    ...heldOrStockChanged(store, existing.id, mapped, status, released),
+  );
   return { orderId: existing.id, outcome: "updated", status, held: mapped.holdReasons.length > 0 };
 }
 
@@ -211,11 +244,11 @@ function orderColumns(input: OrderInput, mapped: MappedOrder) {
 }
 
 async function writeLinesAndItems(tx: Db, orderId: number, warehouseId: number, mapped: MappedOrder) {
-  const held = mapped.holdReasons.length > 0;
-  for (const line of mapped.lines) {
-    const [inserted] = await tx
-      .insert(orderLines)
-      .values({
+  if (mapped.lines.length === 0) return;
+  const inserted = await tx
+    .insert(orderLines)
+    .values(
+      mapped.lines.map((line) => ({
         orderId,
         lineNo: line.lineNo,
         itemCode: line.input.itemCode ?? null,
@@ -225,32 +258,34 @@ async function writeLinesAndItems(tx: Db, orderId: number, warehouseId: number, 
         unitPrice: line.input.unitPrice,
         taxRate: line.input.taxRate ?? null,
         correspondenceId: line.correspondenceId,
-      })
-      .returning({ id: orderLines.id });
-    // A held order reserves nothing: its SKUs are only known for certain once it is mapped in full.
-    if (!inserted || held || line.components.length === 0) continue;
-    await tx.insert(orderItems).values(
-      line.components.map((c) => ({
-        orderId,
-        orderLineId: inserted.id,
-        productId: c.productId,
-        warehouseId,
-        quantity: c.quantity,
       })),
-    );
-  }
+    )
+    .returning({ id: orderLines.id, lineNo: orderLines.lineNo });
+  // A held order reserves nothing: its SKUs are only known for certain once it is mapped in full.
+  if (mapped.holdReasons.length > 0) return;
+  const lineIds = new Map(inserted.map((line) => [line.lineNo, line.id]));
+  const items = mapped.lines.flatMap((line) =>
+    line.components.map((c) => ({
+      orderId,
+      orderLineId: lineIds.get(line.lineNo) as number,
+      productId: c.productId,
+      warehouseId,
+      quantity: c.quantity,
+    })),
+  );
+  if (items.length > 0) await tx.insert(orderItems).values(items);
 }
 
-async function emitHeldOrStockChanged(
-  tx: Db,
+function heldOrStockChanged(
   store: Store,
   orderId: number,
   mapped: MappedOrder,
   status: OrderStatus,
   released: number[] = [],
-) {
+): DomainEvent[] {
+  const events: DomainEvent[] = [];
   if (mapped.holdReasons.length > 0) {
-    await emit(tx, store.organizationId, {
+    events.push({
       type: "order.held",
       payload: { orderId, storeId: store.id, reasons: mapped.holdReasons.map((r) => r.code) },
     });
@@ -259,11 +294,9 @@ async function emitHeldOrStockChanged(
   if (status !== "held")
     for (const line of mapped.lines) for (const c of line.components) touched.add(c.productId);
   if (touched.size > 0) {
-    await emit(tx, store.organizationId, {
-      type: "stock.changed",
-      payload: { productIds: [...touched].sort((a, b) => a - b) },
-    });
+    events.push({ type: "stock.changed", payload: { productIds: [...touched].sort((a, b) => a - b) } });
   }
+  return events;
 }
 
 const isHeld = (order: OrderRow) => order.holdReasons.length > 0;
@@ -272,4 +305,13 @@ const isHeld = (order: OrderRow) => order.holdReasons.length > 0;
 export function hashOrder(input: OrderInput): string {
   const { raw: _raw, ...meaningful } = input;
   return createHash("sha256").update(JSON.stringify(meaningful)).digest("hex");
+}
+
+/**
+ * Maps a stored order again with the store's current tables (a held order once its mapping is fixed);
+ * its payload hash stays, so the channel's next identical copy is still "unchanged". See remap-order.ts.
+ */
+export function remapStoredOrder(tx: Db, store: Store, existing: OrderRow, input: OrderInput, actor: string) {
+  const command = { organizationId: store.organizationId, storeId: store.id, order: input, actor };
+  return updateOrder(tx, store, existing, input, existing.payloadHash, command);
 }

@@ -12,7 +12,13 @@ import { forbiddenCharacters, isValidProductCode } from "../domain/product-code.
 import { isTimeOfDay, nextRunAt } from "../domain/schedule.ts";
 import { type SyncFunction, syncFunctions } from "../domain/statuses.ts";
 import { itemKey, planStockSync, skipReasonText } from "../domain/stock-sync-plan.ts";
-import { loadAvailability, loadChannelItems } from "../jobs/runners/stock-sync.ts";
+import {
+  countedWarehouses,
+  loadChannelItems,
+  loadItemAvailability,
+  markAwaitingReceipt,
+} from "../jobs/runners/stock-sync.ts";
+import { formulaDiagnosis } from "./stock-formula.ts";
 
 export const syncFunctionSchema = z.enum(syncFunctions);
 
@@ -104,6 +110,7 @@ export type DiagnosisCode =
   | "unlimited_stock"
   | "over_item_cap"
   | "no_products"
+  | "awaiting_receipt"
   | "last_push_failed";
 
 /** Why an item of a store does or does not get its stock pushed, with what it would send now. */
@@ -116,8 +123,8 @@ export async function diagnoseItem(
 ) {
   if (!itemCode) throw invalid("validation_failed", "itemCode is required", "itemCode");
   const store = await getStore(db, organizationId, storeId);
-  const items = await loadChannelItems(db, storeId);
-  const available = await loadAvailability(db, store, items);
+  const items = await markAwaitingReceipt(db, store, await loadChannelItems(db, storeId));
+  const available = await loadItemAvailability(db, store, items);
   const plan = planStockSync({ status: store.status, itemCap: store.itemCap }, items, available);
   const decision = plan.find((d) => d.item.itemCode === itemCode && d.item.optionCode === optionCode);
   const [state] = await db
@@ -170,8 +177,11 @@ export async function diagnoseItem(
       decision?.item.components.map((c) => ({
         productId: c.productId,
         quantityPerItem: c.quantity,
-        available: available.get(c.productId) ?? 0,
+        available: available(decision.item).get(c.productId) ?? 0,
       })) ?? [],
+    formula: decision
+      ? await formulaDiagnosis(db, decision.item, countedWarehouses(store, decision.item), available)
+      : null,
     lastPushed: state?.lastPushedAt ? { quantity: state.lastPushedQuantity, at: state.lastPushedAt } : null,
     lastError: state?.lastError ? { message: state.lastError, at: state.lastErrorAt } : null,
   };

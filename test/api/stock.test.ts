@@ -1,16 +1,13 @@
 import { describe, expect, it } from "vitest";
 import type { Db } from "../../src/db/connection.ts";
-import { anOrder, givenMerchant } from "../support/fixtures.ts";
-import { type Api, merchantClient, useApi } from "./support.ts";
+import { anOrder } from "../support/fixtures.ts";
+import { type Api, givenMerchantClient, useApi } from "./support.ts";
 
 let db: Db;
 let api: Api;
 useApi((env) => ({ db, api } = env));
 
-async function merchant() {
-  const m = await givenMerchant(db);
-  return { ...m, client: merchantClient(api, m) };
-}
+const merchant = () => givenMerchantClient(db, api);
 
 describe("receipts and stocktakes", () => {
   it("adds received units, records them in the ledger with the API key as actor", async () => {

@@ -5,6 +5,7 @@ import { afterAll, beforeAll } from "vitest";
 import { buildServer, type ServerOptions } from "../../src/api/server.ts";
 import type { Database, Db } from "../../src/db/connection.ts";
 import { createTestDatabase, type TestDatabase } from "../support/database.ts";
+import { givenMerchant } from "../support/fixtures.ts";
 
 /** Answers are JSON the tests read by shape; typing each one would only restate the assertions. */
 // biome-ignore lint/suspicious/noExplicitAny: see above
@@ -86,6 +87,12 @@ export function merchantClient(api: Api, merchant: { orgId: number; token: strin
   };
 }
 export type MerchantClient = ReturnType<typeof merchantClient>;
+
+/** A new merchant (givenMerchant) with its own API client. */
+export async function givenMerchantClient(db: Db, api: Api) {
+  const m = await givenMerchant(db);
+  return { ...m, client: merchantClient(api, m) };
+}
 
 /** A test file's database and API, started before its tests and stopped after them. */
 export function useApi(

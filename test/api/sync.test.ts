@@ -59,6 +59,7 @@ describe("the sync API", () => {
       "stock.push",
       "stock.resync",
       "credentials.check",
+      "products.import",
     ]);
 
     const bad = await api.call("PATCH", `${base}/functions/orders.import`, {

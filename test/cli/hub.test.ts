@@ -21,6 +21,7 @@ beforeAll(async () => {
     ...process.env,
     KURA_DATA_DIR: dataDir,
     KURA_PORT: "0",
+    KURA_SMTP_PORT: "0", // parallel test files must not race for the default 2525
     KURA_LOG_LEVEL: "warn",
     KURA_SECRET_KEY: randomBytes(32).toString("base64url"),
   };
@@ -66,7 +67,8 @@ const stop = (child: ChildProcess) =>
     child.kill("SIGTERM");
   });
 
-describe("the kura command", () => {
+// Each test starts `kura` processes (a cold start compiles the whole app): slow on a loaded 2-core machine.
+describe("the kura command", { timeout: 120_000 }, () => {
   it("seeds a demo merchant and prints its API key", async () => {
     const result = await run(["seed-demo"]);
     expect(result.stderr).not.toMatch(/kura:/);

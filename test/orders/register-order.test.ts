@@ -1,20 +1,15 @@
 import { eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Db } from "../../src/db/connection.ts";
 import { orders, shipments, stockLevels } from "../../src/db/schema.ts";
 import { cancelOrder } from "../../src/operations/cancel-order.ts";
 import { setCorrespondence, setStoreMapping } from "../../src/operations/masters.ts";
 import { registerOrder } from "../../src/operations/register-order.ts";
-import { createTestDatabase, type TestDatabase } from "../support/database.ts";
+import { useTestDatabase } from "../support/database.ts";
 import { anOrder, givenMerchant } from "../support/fixtures.ts";
 
-let testDb: TestDatabase;
 let db: Db;
-beforeAll(async () => {
-  testDb = await createTestDatabase();
-  db = testDb.database.db;
-});
-afterAll(() => testDb[Symbol.asyncDispose]());
+useTestDatabase((env) => ({ db } = env));
 
 const level = async (productId: number) =>
   (await db.select().from(stockLevels).where(eq(stockLevels.productId, productId)))[0];

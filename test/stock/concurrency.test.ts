@@ -1,7 +1,7 @@
 // Stock under concurrency: many transactions at once on the PostgreSQL server never oversell, never leave
 // the books unbalanced, and never surface a deadlock. PGlite has one connection, so these run on a server.
 import { and, eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { type Db, pgErrorCode } from "../../src/db/connection.ts";
 import { findStockDiscrepancies } from "../../src/db/repositories/stock.ts";
 import { orders, stockLevels } from "../../src/db/schema.ts";
@@ -10,7 +10,7 @@ import { cancelOrder } from "../../src/operations/cancel-order.ts";
 import { setCorrespondence } from "../../src/operations/masters.ts";
 import { type RegisterOrderResult, registerOrder } from "../../src/operations/register-order.ts";
 import { receiveStock } from "../../src/operations/stock-movements.ts";
-import { createTestDatabase, onServer, type TestDatabase } from "../support/database.ts";
+import { onServer, useTestDatabase } from "../support/database.ts";
 import { anOrder, givenMerchant } from "../support/fixtures.ts";
 import { stockInvariantViolations } from "./stock-invariants.ts";
 
@@ -18,13 +18,8 @@ type Merchant = Awaited<ReturnType<typeof givenMerchant>>;
 type Line = { itemCode: string; quantity: number };
 
 describe.runIf(onServer)("stock under concurrent transactions (PostgreSQL server)", () => {
-  let testDb: TestDatabase;
   let db: Db;
-  beforeAll(async () => {
-    testDb = await createTestDatabase();
-    db = testDb.database.db;
-  });
-  afterAll(() => testDb[Symbol.asyncDispose]());
+  useTestDatabase((env) => ({ db } = env));
 
   const register = (m: Merchant, lines: Line[], overrides: Parameters<typeof anOrder>[0] = {}) =>
     registerOrder(db, {

@@ -2,7 +2,7 @@
 // merchant goes through, the stock books balance after every step and no unit is reserved twice.
 import { sql } from "drizzle-orm";
 import fc from "fast-check";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { type Db, queryRows } from "../../src/db/connection.ts";
 import { DomainError } from "../../src/domain/errors.ts";
 import { cancelOrder } from "../../src/operations/cancel-order.ts";
@@ -10,17 +10,12 @@ import { setCorrespondence } from "../../src/operations/masters.ts";
 import { registerOrder } from "../../src/operations/register-order.ts";
 import { returnShipmentToWaiting, shipShipment, startShipmentWork } from "../../src/operations/shipping.ts";
 import { receiveStock, stocktake } from "../../src/operations/stock-movements.ts";
-import { createTestDatabase, type TestDatabase } from "../support/database.ts";
+import { useTestDatabase } from "../support/database.ts";
 import { anOrder, givenMerchant } from "../support/fixtures.ts";
 import { stockInvariantViolations } from "./stock-invariants.ts";
 
-let testDb: TestDatabase;
 let db: Db;
-beforeAll(async () => {
-  testDb = await createTestDatabase();
-  db = testDb.database.db;
-});
-afterAll(() => testDb[Symbol.asyncDispose]());
+useTestDatabase((env) => ({ db } = env));
 
 const skuCodes = ["SKU-A", "SKU-B", "SKU-C", "SKU-D"];
 const setCode = "SET-1";

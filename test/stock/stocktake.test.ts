@@ -1,6 +1,6 @@
 // 棚卸: a count sets on hand; counting fewer units than are reserved undoes the newest allocations.
 import { eq, sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { type Db, queryRows } from "../../src/db/connection.ts";
 import { findStockDiscrepancies } from "../../src/db/repositories/stock.ts";
 import { orders, stockLevels } from "../../src/db/schema.ts";
@@ -8,16 +8,11 @@ import { setCorrespondence } from "../../src/operations/masters.ts";
 import { registerOrder } from "../../src/operations/register-order.ts";
 import { startShipmentWork } from "../../src/operations/shipping.ts";
 import { stocktake } from "../../src/operations/stock-movements.ts";
-import { createTestDatabase, type TestDatabase } from "../support/database.ts";
+import { useTestDatabase } from "../support/database.ts";
 import { anOrder, givenMerchant } from "../support/fixtures.ts";
 
-let testDb: TestDatabase;
 let db: Db;
-beforeAll(async () => {
-  testDb = await createTestDatabase();
-  db = testDb.database.db;
-});
-afterAll(() => testDb[Symbol.asyncDispose]());
+useTestDatabase((env) => ({ db } = env));
 
 type Merchant = Awaited<ReturnType<typeof givenMerchant>>;
 

@@ -5,7 +5,8 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFile
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
-import { type Database, migrateDatabase, openDatabase } from "../../src/db/connection.ts";
+import { afterAll, beforeAll } from "vitest";
+import { type Database, type Db, migrateDatabase, openDatabase } from "../../src/db/connection.ts";
 
 export const serverUrl = process.env.KURA_TEST_DATABASE_URL;
 export const onServer = Boolean(serverUrl);
@@ -93,4 +94,14 @@ export async function createTestDatabase(): Promise<TestDatabase> {
       await cleanup.end();
     },
   };
+}
+
+/** A test file's (or describe block's) own database, created before its tests and dropped after them. */
+export function useTestDatabase(onReady: (env: { db: Db; database: Database }) => void): void {
+  let testDb: TestDatabase | undefined;
+  beforeAll(async () => {
+    testDb = await createTestDatabase();
+    onReady({ db: testDb.database.db, database: testDb.database });
+  });
+  afterAll(async () => testDb?.[Symbol.asyncDispose]());
 }

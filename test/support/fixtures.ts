@@ -8,6 +8,7 @@ import {
   createPaymentMethod,
   createStore,
   createWarehouse,
+  setCorrespondence,
   upsertProduct,
 } from "../../src/operations/masters.ts";
 import { receiveStock } from "../../src/operations/stock-movements.ts";
@@ -59,6 +60,28 @@ export async function givenMerchant(db: Db, options: { targetStatuses?: string[]
   }
 }
 
+/** Masters a channel store's orders map to beyond givenMerchant's: 代金引換 (cod), メール便 (mail) by ネコポス. */
+export async function givenCodAndMailMasters(db: Db, orgId: number) {
+  await createPaymentMethod(db, orgId, { code: "cod", name: "代金引換" });
+  await createDeliveryService(db, orgId, { code: "nekopos", carrier: "ヤマト運輸", serviceName: "ネコポス" });
+  await createDeliveryMethod(db, orgId, { code: "mail", name: "メール便", deliveryServiceCode: "nekopos" });
+}
+
+/** A channel item (or one option of it) selling one unit of a product; unlimited ones carry no stock number. */
+export type ItemSold = [itemCode: string, optionCode: string, productCode: string, unlimitedStock: boolean];
+
+/** Enters each item the store sells in its correspondence table (対応表). */
+export async function givenItemsSold(db: Db, store: { orgId: number; storeId: number }, items: ItemSold[]) {
+  for (const [itemCode, optionCode, productCode, unlimitedStock] of items) {
+    await setCorrespondence(db, store.orgId, store.storeId, {
+      itemCode,
+      optionCode,
+      unlimitedStock,
+      components: [{ productCode, quantity: 1 }],
+    });
+  }
+}
+
 let orderCounter = 0;
 
 /** A plausible channel order; override what the test is about. */
@@ -69,7 +92,8 @@ export function anOrder(overrides: Partial<OrderInputRaw> = {}): OrderInputRaw {
     postalCode: "150-0001",
     prefecture: "東京都",
     city: "渋谷区",
-    address1: "神宮前1-2-3",
+    // Each order its own address, so orders of a test are not bundle candidates (同梱) unless it says so.
+    address1: `神宮前1-2-${orderCounter}`,
     phone: "03-1234-5678",
   };
   return {

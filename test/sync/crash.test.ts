@@ -1,28 +1,15 @@
 // A `kura worker` process killed in the middle of an order import: another worker takes the job over once
 // it expires, abandons the dead run and resumes at the saved cursor, and every channel order arrives once.
 // Server only: two processes share the database.
-import { randomBytes } from "node:crypto";
 import { and, eq } from "drizzle-orm";
-import { afterEach, describe, expect, it } from "vitest";
-import { startTestChannel } from "../../simulators/test-channel/server.ts";
+import { describe, expect, it } from "vitest";
 import type { Db } from "../../src/db/connection.ts";
 import { orders, storeFunctions } from "../../src/db/schema.ts";
-import { SecretBox } from "../../src/lib/secrets.ts";
-import { setStoreCredentials } from "../../src/operations/credentials.ts";
-import { createTestDatabase, onServer } from "../support/database.ts";
-import { eventually, givenChannelStore, recentOrders, runsOf } from "./support.ts";
-import { startWorkerProcess, type WorkerProcess } from "./worker-process.ts";
+import { onServer } from "../support/database.ts";
+import { eventually, recentOrders, runsOf } from "./support.ts";
+import { useWorkerProcesses } from "./worker-process.ts";
 
-const cleanups: Array<() => Promise<unknown>> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => {});
-});
-
-function startWorker(env: NodeJS.ProcessEnv): WorkerProcess {
-  const worker = startWorkerProcess(env);
-  cleanups.push(worker.kill);
-  return worker;
-}
+const { startWorker, givenWorkerStore } = useWorkerProcesses();
 
 const orderCodes = async (db: Db, storeId: number) =>
   (await db.select({ code: orders.orderCode }).from(orders).where(eq(orders.storeId, storeId))).map(
@@ -31,25 +18,11 @@ const orderCodes = async (db: Db, storeId: number) =>
 
 describe.runIf(onServer)("a worker process killed during an order import", () => {
   it("is taken over by another worker, which resumes at the cursor and imports every order once", async () => {
-    const testDb = await createTestDatabase();
-    cleanups.push(async () => await testDb[Symbol.asyncDispose]());
-    const db = testDb.database.db;
-    const sim = await startTestChannel();
-    cleanups.push(() => sim.close());
-    const { orgId, storeId } = await givenChannelStore(db, sim);
-    const key = randomBytes(32).toString("base64url");
-    await setStoreCredentials(db, new SecretBox(key), orgId, storeId, { values: { apiKey: sim.apiKey } });
-    // 8 pages. Registering an order takes 20-40 ms here (2 cores), so the import lasts 15-30 s and the kill
-    // comes after 2 pages. (3,000 orders take over a minute: too long with the 15-30 s wait for the retry.)
-    const seeded = sim.seedOrders(recentOrders(800, 31)).map((o) => o.order_no);
-    const env: NodeJS.ProcessEnv = {
-      ...process.env,
-      DATABASE_URL: testDb.url,
-      KURA_SECRET_KEY: key,
-      KURA_RUN_STALE_SECONDS: "2",
-      KURA_JOB_EXPIRE_SECONDS: "3",
-      KURA_LOG_LEVEL: "warn",
-    };
+    const { db, sim, env, storeId } = await givenWorkerStore();
+    // 6 pages. Registering an order takes 10-40 ms here (2 cores), so the import lasts 6-24 s and the kill
+    // comes after 2 pages. The takeover waits for the job to expire (3 s), to be found so (within a second),
+    // and for its retry (15-30 s, pg-boss's back-off), then imports the other ~400.
+    const seeded = sim.seedOrders(recentOrders(600, 31)).map((o) => o.order_no);
 
     const first = startWorker(env);
     await first.ready;

@@ -1,43 +1,20 @@
 // OAuth2 stores: the engine renews the access token before a run needs it and keeps the rotated refresh token;
 // a refused renewal stops the function with the channel's reason; the daily check renews what expires in a day.
 import { and, eq } from "drizzle-orm";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { startTestChannel, type TestChannel } from "../../simulators/test-channel/server.ts";
 import type { Db } from "../../src/db/connection.ts";
 import { storeCredentials, storeFunctions } from "../../src/db/schema.ts";
 import type { SyncFunction } from "../../src/domain/statuses.ts";
 import type { SyncEngine } from "../../src/jobs/engine.ts";
 import { openStoreSecrets, setStoreCredentials } from "../../src/operations/credentials.ts";
-import { createTestDatabase, type TestDatabase } from "../support/database.ts";
-import {
-  eventually,
-  givenChannelStore,
-  pauseStore,
-  recentOrders,
-  runsOf,
-  secretBox,
-  startEngine,
-} from "./support.ts";
+import { eventually, givenChannelStore, recentOrders, runsOf, secretBox, useEngine } from "./support.ts";
 
-let testDb: TestDatabase;
 let db: Db;
 let engine: SyncEngine;
-const cleanups: Array<() => Promise<unknown>> = [];
-
-beforeAll(async () => {
-  testDb = await createTestDatabase();
-  db = testDb.database.db;
-  // No scheduler ticks: a store's functions fall due when it first gets credentials, and a scheduled run
-  // starting while a test swaps the store's credentials would race it. Each test triggers what it means to test.
-  engine = await startEngine(testDb.database, { tickMs: 3_600_000 });
-});
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-afterAll(async () => {
-  await engine.stop();
-  await testDb[Symbol.asyncDispose]();
-});
+// No scheduler ticks: a store's functions fall due when it first gets credentials, and a scheduled run
+// starting while a test swaps the store's credentials would race it. Each test triggers what it means to test.
+const afterTest = useEngine((env) => ({ db, engine } = env), { tickMs: 3_600_000 });
 
 /**
  * A store connected to an OAuth2 simulator with a freshly authorized token pair. `passTime` moves the
@@ -49,11 +26,7 @@ async function oauthStore(accessTokenTtlSeconds: number) {
     oauth: { accessTokenTtlSeconds },
     now: () => new Date(Date.now() + skewMs),
   });
-  const store = await givenChannelStore(db, sim);
-  cleanups.push(
-    () => sim.close(),
-    () => pauseStore(db, store.storeId),
-  );
+  const store = afterTest.release(await givenChannelStore(db, sim));
   await db.delete(storeCredentials).where(eq(storeCredentials.storeId, store.storeId));
   const { expiresAt, expiresIn: _, ...tokens } = sim.issueTokens();
   await setStoreCredentials(db, secretBox, store.orgId, store.storeId, { values: tokens, expiresAt });

@@ -1,18 +1,13 @@
 import { eq, sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Db } from "../../src/db/connection.ts";
 import { syncRuns } from "../../src/db/schema.ts";
 import { beginRun, emptyCounts, finishRun } from "../../src/jobs/run-history.ts";
-import { createTestDatabase, type TestDatabase } from "../support/database.ts";
+import { useTestDatabase } from "../support/database.ts";
 import { givenMerchant } from "../support/fixtures.ts";
 
-let testDb: TestDatabase;
 let db: Db;
-beforeAll(async () => {
-  testDb = await createTestDatabase();
-  db = testDb.database.db;
-});
-afterAll(() => testDb[Symbol.asyncDispose]());
+useTestDatabase((env) => ({ db } = env));
 
 const outcomeOf = async (id: number) =>
   (await db.select().from(syncRuns).where(eq(syncRuns.id, id)))[0]?.outcome;

@@ -1,20 +1,15 @@
 import { randomBytes } from "node:crypto";
 import { eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Db } from "../../src/db/connection.ts";
 import { storeFunctions } from "../../src/db/schema.ts";
 import { SecretBox } from "../../src/lib/secrets.ts";
 import { setStoreCredentials } from "../../src/operations/credentials.ts";
-import { createTestDatabase, type TestDatabase } from "../support/database.ts";
+import { useTestDatabase } from "../support/database.ts";
 import { givenMerchant } from "../support/fixtures.ts";
 
-let testDb: TestDatabase;
 let db: Db;
-beforeAll(async () => {
-  testDb = await createTestDatabase();
-  db = testDb.database.db;
-});
-afterAll(() => testDb[Symbol.asyncDispose]());
+useTestDatabase((env) => ({ db } = env));
 
 const nextRuns = async (storeId: number) =>
   Object.fromEntries(

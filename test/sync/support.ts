@@ -1,22 +1,18 @@
 // A merchant whose store sells on the test channel simulator, and a running sync engine.
 import { randomBytes } from "node:crypto";
-import { and, desc, eq } from "drizzle-orm";
+import { and, desc, eq, isNull } from "drizzle-orm";
 import pino from "pino";
+import { afterAll, afterEach, beforeAll } from "vitest";
 import { startTestChannel, type TestChannel } from "../../simulators/test-channel/server.ts";
 import type { Database, Db } from "../../src/db/connection.ts";
-import { storeFunctions, stores, syncRuns } from "../../src/db/schema.ts";
+import { shipments, storeFunctions, stores, syncRuns } from "../../src/db/schema.ts";
 import type { SyncFunction } from "../../src/domain/statuses.ts";
 import { type EngineOptions, type SyncEngine, startSyncEngine } from "../../src/jobs/engine.ts";
 import { SecretBox } from "../../src/lib/secrets.ts";
 import { setStoreCredentials } from "../../src/operations/credentials.ts";
-import {
-  createDeliveryMethod,
-  createDeliveryService,
-  createPaymentMethod,
-  setCorrespondence,
-  setStoreMapping,
-} from "../../src/operations/masters.ts";
-import { givenMerchant } from "../support/fixtures.ts";
+import { setStoreMapping } from "../../src/operations/masters.ts";
+import { createTestDatabase, type TestDatabase } from "../support/database.ts";
+import { givenCodAndMailMasters, givenItemsSold, givenMerchant, type ItemSold } from "../support/fixtures.ts";
 
 export const secretBox = new SecretBox(randomBytes(32));
 
@@ -35,6 +31,75 @@ export function startEngine(database: Database, overrides: Partial<EngineOptions
   });
 }
 
+export interface EngineEnv {
+  database: Database;
+  db: Db;
+  engine: SyncEngine;
+}
+
+/** What a test leaves to be undone once it is over (simulators to close, stores to pause). */
+export interface AfterTest {
+  /** Runs `cleanup` once the current test is over; the last added runs first. */
+  push(...cleanups: Array<() => Promise<unknown>>): void;
+  /**
+   * Once the current test is over, pauses the store (so the engine leaves it alone) and closes its simulator.
+   * Answers the store.
+   */
+  release<Store extends { storeId: number; sim: { close(): Promise<unknown> } }>(store: Store): Store;
+}
+
+/**
+ * A test file's database and running sync engine, started before its tests and stopped after them.
+ * Answers where a test leaves what is to be undone after it.
+ */
+export function useEngine(
+  onReady: (env: EngineEnv) => void,
+  overrides: Partial<EngineOptions> = {},
+): AfterTest {
+  let testDb: TestDatabase | undefined;
+  let env: EngineEnv | undefined;
+  const cleanups: Array<() => Promise<unknown>> = [];
+  beforeAll(async () => {
+    testDb = await createTestDatabase();
+    const engine = await startEngine(testDb.database, overrides);
+    env = { database: testDb.database, db: testDb.database.db, engine };
+    onReady(env);
+  });
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  });
+  afterAll(async () => {
+    await env?.engine.stop();
+    await testDb?.[Symbol.asyncDispose]();
+  });
+  return {
+    push: (...more) => cleanups.push(...more),
+    release(store) {
+      cleanups.push(
+        () => store.sim.close(),
+        () => pauseStore((env as EngineEnv).db, store.storeId),
+      );
+      return store;
+    },
+  };
+}
+
+/**
+ * Stops the store's schedules and waits for the runs under way to end, so the next run is the one a test
+ * triggers. A store's schedules start as soon as it gets credentials; a first scheduled import that ran
+ * before a test seeded its orders would otherwise be the "succeeded" run the test finds.
+ */
+export async function quietStore(db: Db, storeId: number): Promise<void> {
+  await eventually(async () => {
+    await db.update(storeFunctions).set({ nextRunAt: null }).where(eq(storeFunctions.storeId, storeId));
+    const running = await db
+      .select({ id: syncRuns.id })
+      .from(syncRuns)
+      .where(and(eq(syncRuns.storeId, storeId), isNull(syncRuns.finishedAt)));
+    return running.length === 0;
+  });
+}
+
 /** A merchant with the simulator's catalog as products, its strings mapped, and the store's credentials set. */
 export async function givenChannelStore(db: Db, channel?: TestChannel) {
   const sim = channel ?? (await startTestChannel());
@@ -44,13 +109,7 @@ export async function givenChannelStore(db: Db, channel?: TestChannel) {
     .set({ settings: { endpoint: sim.url } })
     .where(eq(stores.id, m.storeId));
   await setStoreCredentials(db, secretBox, m.orgId, m.storeId, { values: { apiKey: sim.apiKey } });
-  await createPaymentMethod(db, m.orgId, { code: "cod", name: "代金引換" });
-  await createDeliveryService(db, m.orgId, {
-    code: "nekopos",
-    carrier: "ヤマト運輸",
-    serviceName: "ネコポス",
-  });
-  await createDeliveryMethod(db, m.orgId, { code: "mail", name: "メール便", deliveryServiceCode: "nekopos" });
+  await givenCodAndMailMasters(db, m.orgId);
   await setStoreMapping(db, m.orgId, m.storeId, {
     kind: "delivery_method",
     channelValue: "宅配便",
@@ -76,7 +135,7 @@ export async function givenChannelStore(db: Db, channel?: TestChannel) {
     ["GIFT-CARD", 500],
   ];
   for (const [code] of stock) await m.product(code);
-  const items: Array<[string, string, string, boolean]> = [
+  const items: ItemSold[] = [
     ["TEA-SENCHA-100", "", "TEA-SENCHA-100", false],
     ["TEA-HOJI-100", "", "TEA-HOJI-100", false],
     ["TEA-MATCHA-30", "", "TEA-MATCHA-30", false],
@@ -85,14 +144,7 @@ export async function givenChannelStore(db: Db, channel?: TestChannel) {
     ["TENUGUI", "KOI", "TENUGUI-KOI", false],
     ["GIFT-CARD", "", "GIFT-CARD", true],
   ];
-  for (const [itemCode, optionCode, productCode, unlimitedStock] of items) {
-    await setCorrespondence(db, m.orgId, m.storeId, {
-      itemCode,
-      optionCode,
-      unlimitedStock,
-      components: [{ productCode, quantity: 1 }],
-    });
-  }
+  await givenItemsSold(db, m, items);
   // Stock arrives once the store sells the items, so the store's first push carries it.
   for (const [code, quantity] of stock) await m.product(code, quantity);
   // Schedules off: each test triggers what it means to test (events still push at once).
@@ -114,12 +166,43 @@ export async function pauseStore(db: Db, storeId: number): Promise<void> {
   await db.update(storeFunctions).set({ paused: true }).where(eq(storeFunctions.storeId, storeId));
 }
 
+/**
+ * Pauses one function of a store, and waits for a run already under way to finish; the store's
+ * other schedules keep running.
+ */
+export async function pauseFunction(db: Db, storeId: number, fn: SyncFunction): Promise<void> {
+  await db
+    .update(storeFunctions)
+    .set({ paused: true })
+    .where(and(eq(storeFunctions.storeId, storeId), eq(storeFunctions.function, fn)));
+  await eventually(async () => (await runsOf(db, storeId, fn)).every((run) => run.finishedAt !== null));
+}
+
 export async function runsOf(db: Db, storeId: number, fn: SyncFunction) {
   return db
     .select()
     .from(syncRuns)
     .where(and(eq(syncRuns.storeId, storeId), eq(syncRuns.function, fn)))
     .orderBy(desc(syncRuns.id));
+}
+
+/** Triggers a store function now and waits for that run (the store's newest) to finish; answers the run. */
+export async function runToEnd(env: Pick<EngineEnv, "db" | "engine">, storeId: number, fn: SyncFunction) {
+  const before = (await runsOf(env.db, storeId, fn)).length;
+  await env.engine.trigger(storeId, fn);
+  return eventually(async () => {
+    const runs = await runsOf(env.db, storeId, fn);
+    const run = runs.length > before ? runs[0] : undefined;
+    return run && (run.outcome === "succeeded" || run.outcome === "failed") ? run : undefined;
+  }, 30_000);
+}
+
+/** Waits until the slip's shipment notice is done. */
+export async function noticeDone(db: Db, shipmentId: number): Promise<void> {
+  await eventually(async () => {
+    const [row] = await db.select().from(shipments).where(eq(shipments.id, shipmentId));
+    return row?.noticeStatus === "done";
+  });
 }
 
 /** Polls `check` until it returns a truthy value, or fails after `timeoutMs`. */

@@ -1,6 +1,13 @@
 // A real `kura worker` process for the server-only sync tests (crash, two workers).
 import { type ChildProcess, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { join } from "node:path";
+import { afterEach } from "vitest";
+import { startTestChannel } from "../../simulators/test-channel/server.ts";
+import { SecretBox } from "../../src/lib/secrets.ts";
+import { setStoreCredentials } from "../../src/operations/credentials.ts";
+import { createTestDatabase } from "../support/database.ts";
+import { givenChannelStore } from "./support.ts";
 
 const cli = join(import.meta.dirname, "../../src/cli.ts");
 
@@ -57,4 +64,49 @@ export function startWorkerProcess(
     await exited;
   };
   return { ready, kill };
+}
+
+/**
+ * For a test file of worker processes: what a test starts (workers, its database, simulators) is undone once
+ * the test is over, the last first; a cleanup that fails (a worker already killed) does not stop the rest.
+ */
+export function useWorkerProcesses() {
+  const cleanups: Array<() => Promise<unknown>> = [];
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => {});
+  });
+  return {
+    cleanups,
+    /** A worker, killed once the test is over. */
+    startWorker(env: NodeJS.ProcessEnv, onLogLine?: (entry: Record<string, unknown>) => void): WorkerProcess {
+      const worker = startWorkerProcess(env, onLogLine);
+      cleanups.push(worker.kill);
+      return worker;
+    },
+    /**
+     * A database of the test's own with a store on a test channel simulator, and the environment of a worker
+     * serving it: the store's secret key, a run stale after 2 s and a job expired after 3 s, warnings logged.
+     */
+    async givenWorkerStore(simOptions: Parameters<typeof startTestChannel>[0] = {}) {
+      const testDb = await createTestDatabase();
+      cleanups.push(async () => await testDb[Symbol.asyncDispose]());
+      const db = testDb.database.db;
+      const sim = await startTestChannel(simOptions);
+      cleanups.push(() => sim.close());
+      const store = await givenChannelStore(db, sim);
+      const key = randomBytes(32).toString("base64url");
+      await setStoreCredentials(db, new SecretBox(key), store.orgId, store.storeId, {
+        values: { apiKey: sim.apiKey },
+      });
+      const env: NodeJS.ProcessEnv = {
+        ...process.env,
+        DATABASE_URL: testDb.url,
+        KURA_SECRET_KEY: key,
+        KURA_RUN_STALE_SECONDS: "2",
+        KURA_JOB_EXPIRE_SECONDS: "3",
+        KURA_LOG_LEVEL: "warn",
+      };
+      return { db, env, ...store };
+    },
+  };
 }

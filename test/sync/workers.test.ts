@@ -3,7 +3,7 @@
 // Server only: two processes share the database.
 import { randomBytes } from "node:crypto";
 import { and, eq, inArray } from "drizzle-orm";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { startTestChannel, type TestChannel } from "../../simulators/test-channel/server.ts";
 import type { Db } from "../../src/db/connection.ts";
 import { orders, storeFunctions, stores, syncRuns } from "../../src/db/schema.ts";
@@ -13,20 +13,17 @@ import { setStoreCredentials } from "../../src/operations/credentials.ts";
 import { receiveStock } from "../../src/operations/stock-movements.ts";
 import { createTestDatabase, onServer } from "../support/database.ts";
 import { eventually, givenChannelStore, recentOrders } from "./support.ts";
-import { startWorkerProcess, type WorkerProcess } from "./worker-process.ts";
+import { useWorkerProcesses, type WorkerProcess } from "./worker-process.ts";
 
-const cleanups: Array<() => Promise<unknown>> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => {});
-});
+const processes = useWorkerProcesses();
+const { cleanups } = processes;
 
 /** A worker, and the stores it called the channel for (from its debug log of channel calls). */
 function startWorker(env: NodeJS.ProcessEnv): WorkerProcess & { storesCalled: Set<number> } {
   const storesCalled = new Set<number>();
-  const worker = startWorkerProcess(env, (entry) => {
+  const worker = processes.startWorker(env, (entry) => {
     if (entry.msg === "channel call" && typeof entry.storeId === "number") storesCalled.add(entry.storeId);
   });
-  cleanups.push(worker.kill);
   return { ...worker, storesCalled };
 }
 

@@ -22,6 +22,16 @@ const correspondence = z.object({
   optionCode: z.string(),
   unlimitedStock: z.boolean(),
   components: z.array(z.object({ productCode: z.string(), quantity: z.number().int() })),
+  stockFormula: z
+    .object({
+      reserve: z.number().int(),
+      sharePercent: z.number().int(),
+      maximum: z.number().int().nullable(),
+      minimum: z.number().int().nullable(),
+      sendOnceAfterReceipt: z.boolean(),
+      warehouseIds: z.array(z.number().int()).describe("Empty: the store's default warehouse"),
+    })
+    .describe("Set with PUT /stores/:storeId/stock-formulas"),
 });
 
 const itemKey = z.object({
@@ -36,14 +46,14 @@ const encodingQuery = z.object({
     .describe("Default utf-8 (or the charset of Content-Type on import)"),
 });
 
-const csvLimit = 20 * 1024 * 1024;
+export const csvLimit = 20 * 1024 * 1024;
 
-const csvBytes = z
+export const csvBytes = z
   .custom<Buffer>((value) => Buffer.isBuffer(value))
   .meta({ type: "string", format: "binary" });
 
 /** The raw bytes of the uploaded file; a JSON body is refused (400), another media type too (415). */
-const csvFile = z
+export const csvFile = z
   .custom<Buffer>(
     (value) => Buffer.isBuffer(value),
     "must be the CSV file as text/csv or application/octet-stream",

@@ -8,6 +8,7 @@ import { mappingKinds } from "../../db/schema.ts";
 import { storeMappingInput } from "../../domain/master-inputs.ts";
 import { setStoreMapping } from "../../operations/masters.ts";
 import { bearerSecurity, page, pageOf, pagingQuery } from "../schemas.ts";
+import { releaseSummary } from "./order-rules.ts";
 import { storeParams } from "./stores.ts";
 
 const mapping = z.object({
@@ -16,6 +17,9 @@ const mapping = z.object({
   kind: z.enum(mappingKinds),
   channelValue: z.string().describe("The string the channel sends"),
   target: z.string().describe("Kura's master code (time slots: the slot string)"),
+  release: releaseSummary
+    .optional()
+    .describe("Orders held for this string, re-processed when the rule was set, and how many were released"),
 });
 
 export const mappingRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, { db }) => {
@@ -52,6 +56,7 @@ export const mappingRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, { db
         response: { 200: mapping },
       },
     },
-    async (request) => setStoreMapping(db, request.organizationId, request.params.storeId, request.body),
+    async (request) =>
+      setStoreMapping(db, request.organizationId, request.params.storeId, request.body, request.actor),
   );
 };

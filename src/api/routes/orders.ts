@@ -39,7 +39,12 @@ const orderSummary = z.object({
   id: z.number().int(),
   storeId: z.number().int(),
   orderCode: z.string(),
+  kuraCode: z
+    .string()
+    .nullable()
+    .describe("The store's prefix + the channel's code, unique in the organization"),
   originalOrderCode: z.string().nullable(),
+  tags: z.array(z.string()).describe("Set by order rules"),
   channelStatus: z.string().nullable(),
   status: z.enum(orderStatuses),
   holdReasons: z.array(holdReason),
@@ -57,6 +62,11 @@ const orderSummary = z.object({
 const json = z.record(z.string(), z.unknown());
 const orderDetailSchema = orderSummary.omit({ buyerName: true }).extend({
   held: z.boolean(),
+  warehouseId: z
+    .number()
+    .int()
+    .nullable()
+    .describe("The warehouse chosen at registration; null: the store's"),
   buyer: json,
   deliveryAddress: json,
   deliveryMethodReceived: z.string().nullable(),
@@ -120,7 +130,12 @@ const dateOrDateTime = z
 const orderQuery = pagingQuery.extend({
   status: z.enum(orderStatuses).optional(),
   storeId: idSchema.optional(),
-  code: z.string().optional().describe("The order code, exactly (also a code freed by a cancellation)"),
+  code: z
+    .string()
+    .optional()
+    .describe(
+      "The order code, exactly (also a code freed by a cancellation, or Kura's code with the prefix)",
+    ),
   codePrefix: z.string().optional().describe("Order codes starting with this"),
   orderedFrom: dateOrDateTime.optional().describe("Inclusive"),
   orderedTo: dateOrDateTime.optional().describe("Inclusive; a date means the whole day"),

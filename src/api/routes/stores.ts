@@ -29,6 +29,9 @@ export const storeSchema = z.object({
     .int()
     .nullable()
     .describe("The channel plan's item limit for stock sync; null for none"),
+  orderCodePrefix: z
+    .string()
+    .describe("Put before the channel's order codes to make Kura's codes (unique in the organization)"),
   createdAt: z.date(),
   updatedAt: z.date(),
 });

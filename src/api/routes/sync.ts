@@ -147,7 +147,8 @@ export const syncRoutes: FastifyPluginAsyncZod<{ db: Db; secretBox?: SecretBox }
     {
       schema: {
         ...doc,
-        summary: "Why an item does or does not sync, what it would send now, and what was last sent",
+        summary:
+          "Why an item does or does not sync, what it would send now (the stock formula step by step), and what was last sent",
         params: storeParams,
         querystring: z.object({
           itemCode: z.string().min(1, "is required"),

@@ -12,6 +12,9 @@ export type DomainEvent =
   | { type: "shipment.shipped"; payload: { shipmentId: number; storeId: number; orderIds: number[] } }
   | { type: "function.triggered"; payload: { storeId: number; fn: SyncFunction; actor: string } };
 
-export async function emit(tx: Db, organizationId: number, event: DomainEvent): Promise<void> {
-  await tx.insert(outboxEvents).values({ organizationId, type: event.type, payload: event.payload });
+export async function emit(tx: Db, organizationId: number, ...events: DomainEvent[]): Promise<void> {
+  if (events.length === 0) return;
+  await tx
+    .insert(outboxEvents)
+    .values(events.map((event) => ({ organizationId, type: event.type, payload: event.payload })));
 }

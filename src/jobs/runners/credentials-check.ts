@@ -19,8 +19,26 @@ export async function checkCredentials(context: RunContext): Promise<void> {
       return;
     }
   }
-  await journal.call("check credentials", () => connector.checkCredentials());
+  const checked = await journal.call("check credentials", () => connector.checkCredentials());
   journal.count("fetched");
+  if (checked.expiresAt && checked.credentialName)
+    await recordExpiry(context, checked.credentialName, checked.expiresAt);
+}
+
+const warnWithinMs = 14 * 86_400_000;
+
+/** Keeps the expiry the channel reports with the secret (the credentials list warns from it), and says so in the run when it is near. */
+async function recordExpiry(context: RunContext, name: string, expiresAt: Date): Promise<void> {
+  await context.db
+    .update(storeCredentials)
+    .set({ expiresAt })
+    .where(and(eq(storeCredentials.storeId, context.store.id), eq(storeCredentials.name, name)));
+  if (expiresAt.getTime() - context.now().getTime() > warnWithinMs) return;
+  const day = new Date(expiresAt.getTime() + 9 * 3_600_000).toISOString().slice(0, 10);
+  context.journal.error({
+    message: `${name} expires on ${day} (Japan time): reissue it on the channel and enter the new one before then`,
+    kind: "expires_soon",
+  });
 }
 
 /** When the store's OAuth2 access token expires, as last stored; null when unknown (or none is stored). */

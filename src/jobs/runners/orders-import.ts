@@ -1,11 +1,14 @@
 // 受注取込: pages of orders changed in a window, each page registered and committed before the next, the
 // cursor saved after each page so a crash resumes there. Re-registering an order changes nothing.
 import { z } from "zod";
-import type { OrderPage, OrderWindow } from "../../channels/types.ts";
+import type { OrderPage, OrderWindow, UnreadableOrder } from "../../channels/types.ts";
+import { loadMappingContext } from "../../db/repositories/mapping-context.ts";
+import { ReadCache } from "../../db/repositories/read-cache.ts";
 import { inboundRejects } from "../../db/schema.ts";
 import { DomainError } from "../../domain/errors.ts";
 import { registerOrder } from "../../operations/register-order.ts";
 import type { RunContext } from "./context.ts";
+import { requireMasters } from "./import-prerequisites.ts";
 
 const dayMs = 86_400_000;
 /** Orders may change on the channel just before a window's end becomes visible: look back a little. */
@@ -23,6 +26,7 @@ export async function importOrders(context: RunContext): Promise<void> {
   if (!capability) return;
   const saved = cursorSchema.safeParse(context.cursor ?? {});
   const cursor = saved.success ? saved.data : {};
+  if (capability.requiresMasters && !cursor.completedTo) await requireMasters(context);
   const now = context.now();
   const lookbackDays = Math.min(Number(context.store.settings.lookbackDays ?? 7), capability.maxLookbackDays);
   const earliest = now.getTime() - lookbackDays * dayMs;
@@ -46,7 +50,9 @@ export async function importOrders(context: RunContext): Promise<void> {
       firstPage(context, { from, to }, pageCursor),
     );
     if (!next) break;
-    for (const order of next.orders) await registerOne(context, order);
+    const cache = await pageCache(context, next.orders);
+    for (const order of next.orders) await registerOne(context, order, cache);
+    for (const unreadable of next.rejected ?? []) await keepUnreadable(context, unreadable);
     await context.checkpoint({ ...window, page: next.cursor });
     if (next.cursor === null) break;
     page = next.cursor;
@@ -65,7 +71,39 @@ async function firstPage(
   return result.done ? null : result.value;
 }
 
-async function registerOne(context: RunContext, order: unknown): Promise<void> {
+/** An order the connector could not read: kept for review like an order Kura refused. */
+async function keepUnreadable(context: RunContext, unreadable: UnreadableOrder): Promise<void> {
+  const { journal, store } = context;
+  journal.count("fetched");
+  journal.count("failed");
+  journal.error({ message: unreadable.message, item: unreadable.orderCode ?? undefined, kind: "unreadable" });
+  await context.db.insert(inboundRejects).values({
+    organizationId: store.organizationId,
+    storeId: store.id,
+    orderCode: unreadable.orderCode,
+    code: "unreadable",
+    field: unreadable.field ?? null,
+    message: unreadable.message,
+    payload: (unreadable.payload ?? null) as object,
+  });
+}
+
+/** The page's shared reads (store, rules, mappings, masters), with the correspondences of all its item codes. */
+async function pageCache(context: RunContext, orders: unknown[]): Promise<ReadCache> {
+  const cache = new ReadCache();
+  const itemCodes = orders.flatMap((order) => {
+    const lines = (order as { lines?: unknown } | null)?.lines;
+    return Array.isArray(lines)
+      ? lines
+          .map((line) => (line as { itemCode?: unknown } | null)?.itemCode)
+          .filter((c) => typeof c === "string")
+      : [];
+  });
+  await loadMappingContext(context.db, context.store, itemCodes, cache);
+  return cache;
+}
+
+async function registerOne(context: RunContext, order: unknown, cache: ReadCache): Promise<void> {
   const { journal, store } = context;
   journal.count("fetched");
   try {
@@ -74,6 +112,7 @@ async function registerOne(context: RunContext, order: unknown): Promise<void> {
       storeId: store.id,
       order,
       actor: `sync:${store.channel}`,
+      cache,
     });
     journal.count(result.outcome);
     if (result.held && result.outcome !== "unchanged") journal.count("held");

@@ -1,61 +1,72 @@
-// 出荷通知: for every shipped slip of the store not yet reported, send carrier, tracking number and ship
-// date for each of its orders; async channels accept first and give the result later.
-import { and, asc, eq, inArray, sql } from "drizzle-orm";
+// 出荷通知: for every shipped slip with orders of this store not yet reported, send carrier, tracking number
+// and ship date for each of those orders; async channels accept first and give the result later. A bundled
+// slip (同梱) carries several orders — possibly of several stores — and every original order is told, each
+// on its own channel: the state is kept per slip × store (shipment_notices) and summed up on the slip.
+import { and, asc, eq, inArray } from "drizzle-orm";
 import { isChannelError } from "../../channels/errors.ts";
-import { orders, shipments } from "../../db/schema.ts";
+import { shipmentNotices, shipments } from "../../db/schema.ts";
 import type { RunContext } from "./context.ts";
+import { notifyInBatches } from "./shipment-notice-batches.ts";
+import { markFailed, type Notice, orderCodesOf, setNotice } from "./shipment-notice-state.ts";
 
 const batch = 500;
+
+type NoticeStatus = "accepted" | "done" | "failed";
 
 export async function notifyShipments(context: RunContext): Promise<void> {
   const { db, store, connector, journal } = context;
   const capability = connector.capabilities.shipmentNotice;
-  const waiting = await db
-    .select()
-    .from(shipments)
-    .where(and(eq(shipments.storeId, store.id), inArray(shipments.noticeStatus, ["pending", "accepted"])))
-    .orderBy(asc(shipments.id))
+  const waiting: Notice[] = await db
+    .select({
+      shipment: shipments,
+      status: shipmentNotices.status,
+      requestIds: shipmentNotices.requestIds,
+      batchKey: shipmentNotices.batchKey,
+    })
+    .from(shipmentNotices)
+    .innerJoin(shipments, eq(shipments.id, shipmentNotices.shipmentId))
+    .where(
+      and(eq(shipmentNotices.storeId, store.id), inArray(shipmentNotices.status, ["pending", "accepted"])),
+    )
+    .orderBy(asc(shipmentNotices.shipmentId))
     .limit(batch);
   if (!capability) {
-    if (waiting.length > 0) {
-      await db
-        .update(shipments)
-        .set({ noticeStatus: "not_supported" })
-        .where(
-          inArray(
-            shipments.id,
-            waiting.map((s) => s.id),
-          ),
-        );
-      journal.count("skipped", waiting.length);
-    }
+    for (const notice of waiting)
+      await setNotice(db, notice.shipment.id, store.id, { status: "not_supported" });
+    if (waiting.length > 0) journal.count("skipped", waiting.length);
+    return;
+  }
+
+  if (capability.mode === "async" && capability.batchSize && connector.sendShipments) {
+    if (await notifyInBatches(context, waiting, capability.batchSize))
+      context.followUpAfter(capability.pollAfterMs);
+    if (waiting.length === batch) context.followUpAfter(0);
     return;
   }
 
   let awaitingResult = false;
-  for (const shipment of waiting) {
+  const ordersOf = await orderCodesOf(
+    context,
+    waiting.filter((notice) => notice.status === "pending"),
+  );
+  for (const notice of waiting) {
     journal.count("fetched");
     const status =
-      shipment.noticeStatus === "pending" ? await send(context, shipment) : await poll(context, shipment);
+      notice.status === "pending"
+        ? await send(context, notice, ordersOf.get(notice.shipment.id) ?? [])
+        : await poll(context, notice);
     if (status === "accepted") awaitingResult = true;
   }
   if (awaitingResult && capability.mode === "async") context.followUpAfter(capability.pollAfterMs);
   if (waiting.length === batch) context.followUpAfter(0);
 }
 
-type NoticeStatus = "accepted" | "done" | "failed";
-
-type Shipment = typeof shipments.$inferSelect;
-
-async function send(context: RunContext, shipment: Shipment): Promise<NoticeStatus> {
-  const { db, connector, journal } = context;
-  const codes = await db
-    .select({ orderCode: sql<string>`coalesce(${orders.originalOrderCode}, ${orders.orderCode})` })
-    .from(orders)
-    .where(eq(orders.shipmentId, shipment.id));
+/** One notice per order of this store on the slip (`orderCodes`), each as its own request. */
+async function send(context: RunContext, { shipment }: Notice, orderCodes: string[]): Promise<NoticeStatus> {
+  const { db, connector, journal, store } = context;
   const requestIds: string[] = [];
   try {
-    for (const { orderCode } of codes) {
+    for (const orderCode of orderCodes) {
       const receipt = await journal.call(`shipment notice for ${orderCode}`, () =>
         connector.sendShipment({
           orderCode,
@@ -77,24 +88,19 @@ async function send(context: RunContext, shipment: Shipment): Promise<NoticeStat
     return "failed";
   }
   const accepted = requestIds.length > 0;
-  await db
-    .update(shipments)
-    .set({
-      noticeStatus: accepted ? "accepted" : "done",
-      noticeRequestId: accepted ? JSON.stringify(requestIds) : null,
-      noticeError: null,
-      noticeAt: sql`now()`,
-    })
-    .where(eq(shipments.id, shipment.id));
+  await setNotice(db, shipment.id, store.id, {
+    status: accepted ? "accepted" : "done",
+    requestIds: accepted ? requestIds : null,
+    error: null,
+  });
   journal.count(accepted ? "updated" : "pushed");
   return accepted ? "accepted" : "done";
 }
 
-async function poll(context: RunContext, shipment: Shipment): Promise<NoticeStatus> {
-  const { db, connector, journal } = context;
+async function poll(context: RunContext, { shipment, requestIds }: Notice): Promise<NoticeStatus> {
+  const { db, connector, journal, store } = context;
   const poller = connector.pollShipmentResult?.bind(connector);
-  if (!poller || !shipment.noticeRequestId) return "accepted";
-  const requestIds = JSON.parse(shipment.noticeRequestId) as string[];
+  if (!poller || !requestIds) return "accepted";
   const results = [];
   for (const requestId of requestIds) {
     results.push(await journal.call(`shipment result ${requestId}`, () => poller(requestId)));
@@ -105,26 +111,10 @@ async function poll(context: RunContext, shipment: Shipment): Promise<NoticeStat
     return "failed";
   }
   if (results.every((r) => r.status === "done")) {
-    await db
-      .update(shipments)
-      .set({ noticeStatus: "done", noticeAt: sql`now()` })
-      .where(eq(shipments.id, shipment.id));
+    await setNotice(db, shipment.id, store.id, { status: "done" });
     journal.count("pushed");
     return "done";
   }
   journal.count("unchanged"); // still pending on the channel; the follow-up run asks again
   return "accepted";
-}
-
-async function markFailed(context: RunContext, shipment: Shipment, reason: string): Promise<void> {
-  await context.db
-    .update(shipments)
-    .set({ noticeStatus: "failed", noticeError: reason, noticeAt: sql`now()` })
-    .where(eq(shipments.id, shipment.id));
-  context.journal.count("failed");
-  context.journal.error({
-    message: `shipment ${shipment.code}: the channel refused the notice`,
-    channelMessage: reason,
-    item: shipment.code,
-  });
 }

@@ -16,6 +16,15 @@ export interface CorrespondenceView {
   optionCode: string;
   unlimitedStock: boolean;
   components: CorrespondenceComponentView[];
+  /** The stock formula (I0); the defaults send the free stock of the store's warehouse as it is. */
+  stockFormula: {
+    reserve: number;
+    sharePercent: number;
+    maximum: number | null;
+    minimum: number | null;
+    sendOnceAfterReceipt: boolean;
+    warehouseIds: number[];
+  };
 }
 
 // Byte order, so a listing (and an export) reads the same on every server whatever its locale.
@@ -47,6 +56,14 @@ async function withComponents(
     itemCode: entry.itemCode,
     optionCode: entry.optionCode,
     unlimitedStock: entry.unlimitedStock,
+    stockFormula: {
+      reserve: entry.stockReserve,
+      sharePercent: entry.stockSharePercent,
+      maximum: entry.stockMaximum,
+      minimum: entry.stockMinimum,
+      sendOnceAfterReceipt: entry.stockSendOnceAfterReceipt,
+      warehouseIds: entry.stockWarehouseIds,
+    },
     components: parts
       .filter((p) => p.correspondenceId === entry.id)
       .map(({ productId, productCode, quantity }) => ({ productId, productCode, quantity })),

@@ -32,7 +32,13 @@ function whereOf(organizationId: number, filter: OrderFilter): SQL | undefined {
   if (filter.status) conditions.push(eq(orders.status, filter.status));
   if (filter.storeId) conditions.push(eq(orders.storeId, filter.storeId));
   if (filter.code) {
-    conditions.push(or(eq(orders.orderCode, filter.code), eq(orders.originalOrderCode, filter.code)));
+    conditions.push(
+      or(
+        eq(orders.orderCode, filter.code),
+        eq(orders.originalOrderCode, filter.code),
+        eq(orders.kuraCode, filter.code),
+      ),
+    );
   }
   if (filter.codePrefix) conditions.push(sql`starts_with(${orders.orderCode}, ${filter.codePrefix})`);
   if (filter.orderedFrom) conditions.push(gte(orders.orderedAt, filter.orderedFrom));
@@ -54,8 +60,10 @@ export async function listOrders(db: Db, organizationId: number, filter: OrderFi
       id: orders.id,
       storeId: orders.storeId,
       orderCode: orders.orderCode,
+      kuraCode: orders.kuraCode,
       originalOrderCode: orders.originalOrderCode,
       channelStatus: orders.channelStatus,
+      tags: orders.tags,
       status: orders.status,
       holdReasons: orders.holdReasons,
       allocated: orders.allocated,

@@ -15,6 +15,7 @@ const storeView = {
   targetStatuses: stores.targetStatuses,
   settings: stores.settings,
   itemCap: stores.itemCap,
+  orderCodePrefix: stores.orderCodePrefix,
   createdAt: stores.createdAt,
   updatedAt: stores.updatedAt,
 };
