@@ -1,48 +1,8 @@
 // Realistic, reproducible test-channel orders: Japanese names with kana, real postal codes and towns,
 // a small catalog with 8% (food) and 10% tax, totals that add up.
+import { type Dice, fourDigits, instantBetween, sampleBuyer, seededDice } from "../kit/sample.ts";
+import { jstIso } from "../kit/state.ts";
 import type { WireItem, WireOrder, WireOrderStatus, WirePerson } from "./wire.ts";
-
-const familyNames = [
-  ["佐藤", "サトウ"],
-  ["鈴木", "スズキ"],
-  ["高橋", "タカハシ"],
-  ["田中", "タナカ"],
-  ["伊藤", "イトウ"],
-  ["渡辺", "ワタナベ"],
-  ["山本", "ヤマモト"],
-  ["中村", "ナカムラ"],
-  ["小林", "コバヤシ"],
-  ["加藤", "カトウ"],
-  ["吉田", "ヨシダ"],
-  ["山口", "ヤマグチ"],
-] as const;
-
-const givenNames = [
-  ["花子", "ハナコ"],
-  ["一郎", "イチロウ"],
-  ["美咲", "ミサキ"],
-  ["健太", "ケンタ"],
-  ["さくら", "サクラ"],
-  ["翔太", "ショウタ"],
-  ["陽菜", "ヒナ"],
-  ["大輝", "ダイキ"],
-  ["結衣", "ユイ"],
-  ["蓮", "レン"],
-] as const;
-
-/** [postal code, prefecture, city, town] — real combinations. */
-const towns = [
-  ["1540024", "東京都", "世田谷区", "三軒茶屋"],
-  ["1500001", "東京都", "渋谷区", "神宮前"],
-  ["5300001", "大阪府", "大阪市北区", "梅田"],
-  ["4600008", "愛知県", "名古屋市中区", "栄"],
-  ["8120011", "福岡県", "福岡市博多区", "博多駅前"],
-  ["0600001", "北海道", "札幌市中央区", "北一条西"],
-  ["9800021", "宮城県", "仙台市青葉区", "中央"],
-  ["6008216", "京都府", "京都市下京区", "東塩小路町"],
-  ["2200012", "神奈川県", "横浜市西区", "みなとみらい"],
-  ["9000006", "沖縄県", "那覇市", "おもろまち"],
-] as const;
 
 const buildings = [
   "",
@@ -124,8 +84,8 @@ export interface GenerateOptions {
 }
 
 export function generateOrders(options: GenerateOptions): WireOrder[] {
-  const random = mulberry32(options.seed ?? 1);
-  const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)] as T;
+  const dice = seededDice(options.seed ?? 1);
+  const { random, pick } = dice;
   const to = options.to ?? new Date();
   const from = options.from ?? new Date(to.getTime() - 7 * 86_400_000);
   const catalog = (options.catalog ?? defaultCatalog).filter(
@@ -134,10 +94,10 @@ export function generateOrders(options: GenerateOptions): WireOrder[] {
   const firstSerial = options.firstSerial ?? 1;
 
   return Array.from({ length: options.count }, (_, index) => {
-    const updatedAt = new Date(from.getTime() + Math.floor(random() * (to.getTime() - from.getTime())));
+    const updatedAt = instantBetween(random, from, to);
     const orderedAt = new Date(updatedAt.getTime() - Math.floor(random() * 2 * 86_400_000));
-    const buyer = person(pick, random);
-    const shipTo = random() < 0.2 ? person(pick, random) : buyer;
+    const buyer = person(dice);
+    const shipTo = random() < 0.2 ? person(dice) : buyer;
     const delivery = pick(deliveries);
     const payment = pick(payments);
     const items = Array.from({ length: 1 + Math.floor(random() * 3) }, () => {
@@ -187,24 +147,21 @@ export function generateOrders(options: GenerateOptions): WireOrder[] {
   });
 }
 
-function person(pick: <T>(list: readonly T[]) => T, random: () => number): WirePerson {
-  const [family, familyKana] = pick(familyNames);
-  const [given, givenKana] = pick(givenNames);
-  const [zip, pref, city, town] = pick(towns);
-  const block = `${1 + Math.floor(random() * 5)}-${1 + Math.floor(random() * 20)}-${1 + Math.floor(random() * 15)}`;
-  const digits = () => String(Math.floor(random() * 10_000)).padStart(4, "0");
+function person(dice: Dice): WirePerson {
+  const buyer = sampleBuyer(dice);
+  const digits = () => fourDigits(dice.random);
   return {
-    family_name: family,
-    given_name: given,
-    family_name_kana: familyKana,
-    given_name_kana: givenKana,
+    family_name: buyer.familyName,
+    given_name: buyer.givenName,
+    family_name_kana: buyer.familyKana,
+    given_name_kana: buyer.givenKana,
     email: `buyer-${digits()}${digits()}@relay.test-channel.example`,
     tel: `090${digits()}${digits()}`,
-    zip,
-    pref,
-    city,
-    street: `${town}${block}`,
-    building: pick(buildings) || null,
+    zip: buyer.zip,
+    pref: buyer.prefecture,
+    city: buyer.city,
+    street: `${buyer.town}${buyer.block}`,
+    building: dice.pick(buildings) || null,
   };
 }
 
@@ -220,22 +177,8 @@ function taxSummary(items: { price: number; qty: number; tax_rate: number }[], f
 }
 
 /** `2025-01-31T09:15:00+09:00`: the test channel's date-time format. */
-export function toJstIso(date: Date): string {
-  const jst = new Date(date.getTime() + 9 * 3_600_000);
-  return `${jst.toISOString().slice(0, 19)}+09:00`;
-}
+export const toJstIso = jstIso;
 
 function jstDate(date: Date): string {
   return toJstIso(date).slice(0, 10);
-}
-
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
 }

@@ -2,6 +2,7 @@
 // limits and failures real channels have, and fault injection so tests can make it misbehave on purpose.
 import Fastify, { type FastifyReply, type FastifyRequest } from "fastify";
 import { z } from "zod";
+import { hang, listenOnLoopback } from "../kit/server.ts";
 import type { GenerateOptions } from "./generate.ts";
 import {
   type Fault,
@@ -73,6 +74,13 @@ export interface TestChannel {
   issueTokens(): AuthorizedTokens;
   /** OAuth mode: every refresh token issued so far stops working (the merchant revoked the app). */
   revokeRefreshTokens(): void;
+  /**
+   * The API key lapses after this many more authorized requests (counting only those to paths starting
+   * with `path`, when given): then every request answers 401 `expired_api_key`.
+   */
+  expireApiKeyAfter(requests: number, path?: string): void;
+  /** The merchant reissued the key (same value here): it answers again. */
+  renewApiKey(): void;
 }
 
 const dayMs = 86_400_000;
@@ -93,6 +101,11 @@ export async function startTestChannel(options: TestChannelOptions = {}): Promis
   };
   const timers = new Set<NodeJS.Timeout>();
   const app = Fastify({ logger: false, forceCloseConnections: true });
+  /**
+   * Requests (to paths starting with `path`) the API key still answers before it lapses for every path
+   * (`expireApiKeyAfter`); undefined: no expiry.
+   */
+  let keyLapse: { left: number; path: string } | undefined;
 
   app.setErrorHandler((error: { statusCode?: number; message: string }, _request, reply) => {
     const status = error.statusCode && error.statusCode < 500 ? error.statusCode : 500;
@@ -103,7 +116,7 @@ export async function startTestChannel(options: TestChannelOptions = {}): Promis
 
   app.addHook("onRequest", async (request, reply) => {
     state.requestCount += 1;
-    const fault = state.nextFault(request.url);
+    const fault = state.faults.next(request.url);
     if (fault) return answerFault(fault, request, reply);
     if (request.routeOptions.url === tokenPath) return; // the client authenticates in the body; not rate limited
     const bearer = request.headers.authorization?.match(/^Bearer (.+)$/)?.[1] ?? "";
@@ -117,8 +130,13 @@ export async function startTestChannel(options: TestChannelOptions = {}): Promis
       }
     } else if (bearer !== apiKey) {
       return reply.code(401).send(errorBody("invalid_api_key", "APIキーが正しくありません。"));
+    } else if (
+      keyLapse &&
+      (keyLapse.left <= 0 || (request.url.startsWith(keyLapse.path) && keyLapse.left-- <= 0))
+    ) {
+      return reply.code(401).send(errorBody("expired_api_key", "APIキーの有効期限が切れています。"));
     }
-    const retryAfter = state.admit(requestsPerSecond);
+    const retryAfter = state.rate.admit(requestsPerSecond);
     if (retryAfter !== undefined) {
       return reply
         .code(429)
@@ -317,12 +335,10 @@ export async function startTestChannel(options: TestChannelOptions = {}): Promis
     return reply.code(result.status).send(result.body);
   }
 
-  await app.listen({ port: options.port ?? 0, host: "127.0.0.1" });
-  const address = app.server.address();
-  const port = typeof address === "object" && address ? address.port : options.port;
+  const url = await listenOnLoopback(app, options.port);
 
   return {
-    url: `http://127.0.0.1:${port}`,
+    url,
     apiKey,
     state,
     async close() {
@@ -332,7 +348,7 @@ export async function startTestChannel(options: TestChannelOptions = {}): Promis
     seedOrders: (seed) => state.seedOrders(seed),
     seedItems: (items) => state.seedItems(items),
     setOrderStatus: (orderNo, status) => state.setOrderStatus(orderNo, status),
-    injectFaults: (fault, count, path) => state.injectFaults(fault, count, path),
+    injectFaults: (fault, count, path) => state.faults.add(fault, count, path),
     stockOf: (sku, variant) => state.stockOf(sku, variant),
     completeShipments(requestId) {
       for (const id of requestId ? [requestId] : [...state.shipmentRequests.keys()])
@@ -344,6 +360,12 @@ export async function startTestChannel(options: TestChannelOptions = {}): Promis
       return { ...state.issueTokens(oauth.lifetimes), clientId, clientSecret };
     },
     revokeRefreshTokens: () => state.revokeRefreshTokens(),
+    expireApiKeyAfter(requests: number, path = "") {
+      keyLapse = { left: requests, path };
+    },
+    renewApiKey() {
+      keyLapse = undefined;
+    },
   };
 }
 
@@ -358,14 +380,15 @@ async function answerFault(
       .header("retry-after", String(fault.retryAfterSeconds))
       .send(errorBody("rate_limited", "リクエストが多すぎます。しばらく待ってから再度お試しください。"));
   }
+  if (fault.kind === "drop") {
+    request.raw.socket.destroy();
+    return reply.hijack();
+  }
+  if (fault.kind === "malformed") {
+    return reply.code(200).type("application/json; charset=utf-8").send('{"orders":[{"order_no":"T-');
+  }
   if (fault.kind === "hang") {
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, fault.ms);
-      request.raw.socket.once("close", () => {
-        clearTimeout(timer);
-        resolve();
-      });
-    });
+    await hang(request, fault.ms);
     return reply.code(504).send(errorBody("gateway_timeout", "処理がタイムアウトしました。"));
   }
   return reply

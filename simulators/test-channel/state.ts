@@ -2,16 +2,17 @@
 // rate limit that shape its next answers, and in OAuth mode the tokens it issued. Plain data; the HTTP layer
 // is in server.ts.
 import { randomBytes } from "node:crypto";
+import { FaultQueue, type HangFault, type Fault as KitFault, RateWindow } from "../kit/server.ts";
 import { defaultCatalog, type GenerateOptions, generateOrders, toJstIso } from "./generate.ts";
 import type { WireError, WireItem, WireOrder, WireOrderStatus, WireShipment } from "./wire.ts";
 
 export type Fault =
-  /** Answer with this HTTP status and the channel's error body. */
-  | { kind: "error"; status: number; message?: string }
-  /** Answer 429 with Retry-After. */
-  | { kind: "rate_limit"; retryAfterSeconds: number }
-  /** Send nothing until the client gives up (closes the connection) or `ms` have passed, then 504. */
-  | { kind: "hang"; ms: number };
+  | KitFault
+  | HangFault
+  /** Close the connection without answering. */
+  | { kind: "drop" }
+  /** Answer 200 with a JSON body cut off halfway. */
+  | { kind: "malformed" };
 
 export interface StockRecord {
   quantity: number;
@@ -71,7 +72,9 @@ export class TestChannelState {
   readonly shipments: ReceivedShipment[] = [];
   /** Answers already given per Idempotency-Key, replayed for a repeated key. */
   readonly idempotentAnswers = new Map<string, { status: number; body: unknown }>();
-  readonly faults: Array<{ fault: Fault; path?: string }> = [];
+  readonly faults = new FaultQueue<Fault>();
+  /** Requests admitted in the last second, for the rate limit (per API key: the simulator has one). */
+  readonly rate = new RateWindow();
   /** OAuth mode: access token → when it expires. */
   readonly accessTokens = new Map<string, Date>();
   readonly refreshTokens = new Map<string, RefreshTokenRecord>();
@@ -81,7 +84,6 @@ export class TestChannelState {
   tokenRequestCount = 0;
   #serial = 0;
   #requestSerial = 0;
-  #admitted: number[] = [];
 
   constructor(readonly now: () => Date = () => new Date()) {
     for (const item of defaultCatalog) this.items.set(itemKey(item.sku, item.variant), item);
@@ -117,28 +119,6 @@ export class TestChannelState {
 
   setStock(sku: string, variant: string | null | undefined, quantity: number): void {
     this.stock.set(itemKey(sku, variant), { quantity, receivedAt: this.now() });
-  }
-
-  /** Queues a fault for the next `count` requests, or only for requests whose path starts with `path`. */
-  injectFaults(fault: Fault, count = 1, path?: string): void {
-    for (let i = 0; i < count; i++) this.faults.push({ fault, path });
-  }
-
-  nextFault(path: string): Fault | undefined {
-    const index = this.faults.findIndex((f) => !f.path || path.startsWith(f.path));
-    return index < 0 ? undefined : this.faults.splice(index, 1)[0]?.fault;
-  }
-
-  /** Sliding one-second window: undefined when admitted, else the seconds to wait. */
-  admit(requestsPerSecond: number): number | undefined {
-    const now = Date.now();
-    this.#admitted = this.#admitted.filter((at) => at > now - 1000);
-    if (this.#admitted.length >= requestsPerSecond) {
-      const oldest = this.#admitted[0] ?? now;
-      return Math.max(1, Math.ceil((oldest + 1000 - now) / 1000));
-    }
-    this.#admitted.push(now);
-    return undefined;
   }
 
   issueTokens(lifetimes: TokenLifetimes): IssuedTokens {

@@ -1,7 +1,7 @@
 import { createServer } from "node:net";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { startTestChannel, type TestChannel } from "../../simulators/test-channel/server.ts";
-import { ChannelError } from "./errors.ts";
+import { caught } from "./common/contract-support.ts";
 import {
   ChannelHttp,
   type ChannelHttpOptions,
@@ -26,16 +26,6 @@ function http(options: Partial<ChannelHttpOptions> = {}) {
     headers: () => ({ authorization: `Bearer ${simulator.apiKey}` }),
     ...options,
   });
-}
-
-async function caught(work: () => Promise<unknown>): Promise<ChannelError> {
-  try {
-    await work();
-  } catch (error) {
-    if (error instanceof ChannelError) return error;
-    throw error;
-  }
-  throw new Error("expected a ChannelError");
 }
 
 const getShop = (client: ChannelHttp) => client.request({ method: "GET", path: "/shop" });
@@ -128,6 +118,17 @@ describe("ChannelHttp", () => {
     for (let i = 0; i < 5; i++) await getShop(client);
 
     expect(Date.now() - started).toBeGreaterThanOrEqual(4 * 50);
+  });
+
+  it("sends nothing more before the Retry-After of a 429 has passed", async () => {
+    const client = http({ requestsPerSecond: 50 });
+    simulator.injectFaults({ kind: "rate_limit", retryAfterSeconds: 1 });
+    const refused = Date.now();
+    expect(await caught(() => getShop(client))).toMatchObject({ kind: "rate_limited" });
+
+    await getShop(client);
+
+    expect(Date.now() - refused).toBeGreaterThanOrEqual(1000);
   });
 
   it("reports each exchange with the secrets redacted", async () => {

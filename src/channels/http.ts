@@ -12,6 +12,8 @@ export interface HttpRequest {
   /** Sent as JSON unless it is already a string. */
   body?: unknown;
   headers?: Record<string, string>;
+  /** Statuses that are answers to read rather than failures (e.g. a batch the channel refused per item). */
+  answerStatuses?: number[];
 }
 
 export interface HttpResponse<T = unknown> {
@@ -50,19 +52,26 @@ export interface ChannelHttpOptions {
 }
 
 const defaultTimeoutMs = 30_000;
-/** Network latency varies, so requests are spaced slightly wider than the published rate. */
-const pacingMargin = 1.05;
+/** Network latency varies, so requests are spaced wider than the published rate (a sliding-window limiter
+ * counts arrivals, which bunch up). */
+const pacingMargin = 1.15;
+/** However often a channel answers 429, a client never waits longer than this between requests. */
+const maxSlowedIntervalMs = 10_000;
 
 export class ChannelHttp {
   readonly #options: ChannelHttpOptions;
-  readonly #intervalMs: number;
+  /** The spacing the channel's published rate allows. */
+  readonly #baseIntervalMs: number;
+  /** The spacing now: wider after a 429, back to the base step by step as answers succeed. */
+  #intervalMs: number;
   #nextSlot = 0;
 
   constructor(options: ChannelHttpOptions) {
     this.#options = options;
-    this.#intervalMs = options.requestsPerSecond
+    this.#baseIntervalMs = options.requestsPerSecond
       ? Math.ceil((1000 / options.requestsPerSecond) * pacingMargin)
       : 0;
+    this.#intervalMs = this.#baseIntervalMs;
   }
 
   async request<T = unknown>(request: HttpRequest): Promise<HttpResponse<T>> {
@@ -98,7 +107,13 @@ export class ChannelHttp {
       const responseBody = await readBody(response);
       exchange.status = response.status;
       exchange.responseBody = redact(responseBody);
-      if (!response.ok) throw this.#errorForResponse(request, response, responseBody);
+      if (!response.ok && !request.answerStatuses?.includes(response.status)) {
+        const error = this.#errorForResponse(request, response, responseBody);
+        if (error.kind === "rate_limited") this.#slowDown(error.retryAfterMs);
+        throw error;
+      }
+      if (responseBody instanceof MalformedJson) throw this.#errorForMalformed(request, responseBody);
+      this.#speedUp();
       return { status: response.status, headers: response.headers, body: responseBody as T };
     } catch (error) {
       const channelError =
@@ -117,6 +132,25 @@ export class ChannelHttp {
     const wait = this.#nextSlot - now;
     this.#nextSlot = Math.max(now, this.#nextSlot) + this.#intervalMs;
     if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+  }
+
+  /**
+   * An answer that was not a 429 earns back a tenth of the extra spacing, so one 429 (another process
+   * using the same key, a burst on the channel's side) slows a long run for a while, not to its end.
+   */
+  #speedUp(): void {
+    if (this.#intervalMs <= this.#baseIntervalMs) return;
+    const next = this.#baseIntervalMs + (this.#intervalMs - this.#baseIntervalMs) * 0.9;
+    this.#intervalMs = next - this.#baseIntervalMs < 1 ? this.#baseIntervalMs : next;
+  }
+
+  /**
+   * The channel said 429: nothing more from this client before Retry-After, and from then on at most one
+   * request per Retry-After (or half the rate without one) — a retry must not meet the same limit again.
+   */
+  #slowDown(retryAfterMs = 0): void {
+    this.#intervalMs = Math.min(maxSlowedIntervalMs, Math.max(this.#intervalMs * 2, retryAfterMs, 100));
+    this.#nextSlot = Math.max(this.#nextSlot, Date.now() + retryAfterMs);
   }
 
   #url(request: HttpRequest): string {
@@ -143,6 +177,17 @@ export class ChannelHttp {
       channelMessage,
       retryAfterMs,
       message: `${channel}: ${what} ${describeKind[kind]} (HTTP ${response.status})${channelMessage ? `: ${channelMessage}` : ""}`,
+    });
+  }
+
+  /** A success answer we cannot read is a glitch on the way (retry), not a refusal. */
+  #errorForMalformed(request: HttpRequest, body: MalformedJson): ChannelError {
+    const { channel } = this.#options;
+    return new ChannelError({
+      kind: "transient",
+      channel,
+      message: `${channel}: ${request.method} ${request.path} answered malformed JSON (${body.text.length} bytes)`,
+      channelMessage: body.text.slice(0, 200),
     });
   }
 
@@ -187,6 +232,14 @@ export function parseRetryAfter(header: string | null, now = Date.now()): number
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
+/** A body the channel labelled JSON that does not parse (cut off, an HTML error page from a proxy…). */
+class MalformedJson {
+  constructor(readonly text: string) {}
+  toJSON() {
+    return this.text.slice(0, 500);
+  }
+}
+
 async function readBody(response: Response): Promise<unknown> {
   const text = await response.text();
   if (!text) return "";
@@ -194,7 +247,7 @@ async function readBody(response: Response): Promise<unknown> {
   try {
     return JSON.parse(text);
   } catch {
-    return text;
+    return response.ok ? new MalformedJson(text) : text;
   }
 }
 

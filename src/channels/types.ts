@@ -17,6 +17,11 @@ export interface ConnectorCapabilities {
     maxLookbackDays: number;
     /** Orders per page the connector asks for (the channel's maximum). */
     pageSize: number;
+    /**
+     * The store's payment method and delivery service masters must exist before its first import (the
+     * channel's methods are mapped to them); without them the import stops and says what is missing.
+     */
+    requiresMasters?: boolean;
   } | null;
   /** The channel (a cart) pushes orders to Kura's API instead of, or besides, being polled. */
   pushedOrders: boolean;
@@ -24,9 +29,22 @@ export interface ConnectorCapabilities {
    * Shipment notice (出荷通知): `sync` answers at once; `async` accepts a request whose result is polled with
    * `pollShipmentResult`, first after `pollAfterMs`, giving up after `resultDeadlineMs`.
    */
-  shipmentNotice: { mode: "sync" } | { mode: "async"; pollAfterMs: number; resultDeadlineMs: number } | null;
-  /** Stock push (在庫連動), absolute quantities: items per request and the endpoint's request rate. */
-  stockPush: { batchSize: number; requestsPerSecond: number } | null;
+  shipmentNotice:
+    | { mode: "sync" }
+    | {
+        mode: "async";
+        pollAfterMs: number;
+        resultDeadlineMs: number;
+        /** Notices one request may carry, when the connector implements `sendShipments`. */
+        batchSize?: number;
+      }
+    | null;
+  /**
+   * Stock push (在庫連動), absolute quantities: items per request and the endpoint's request rate.
+   * `changedOnly`: the channel takes only numbers that changed (zaikoRobot-style carts), so the scheduled
+   * resync sends what differs from the last number pushed instead of every item.
+   */
+  stockPush: { batchSize: number; requestsPerSecond: number; changedOnly?: boolean } | null;
   /** Product master import through `fetchProducts`. */
   productImport: boolean;
   /** The channel's published limit for all calls together; the connector paces itself to it. */
@@ -52,10 +70,26 @@ export interface OrderPage {
   /** Mapped orders, to be validated with `orderInputSchema` (one that fails is held, not lost). */
   orders: OrderInputRaw[];
   /**
+   * Orders of the page the connector could not read (the channel sent a shape it does not know): kept by
+   * the engine for review with the reason and the payload as received, never dropped, never failing the
+   * page for the others.
+   */
+  rejected?: UnreadableOrder[];
+  /**
    * Where to resume after this page has been committed: pass it back with the same window. `null` after
    * the last page.
    */
   cursor: string | null;
+}
+
+export interface UnreadableOrder {
+  /** The channel's order code, when even that much could be read. */
+  orderCode: string | null;
+  /** Our sentence: which wire field and what is wrong with it. */
+  message: string;
+  /** The wire field, e.g. `items.0.qty`. */
+  field?: string;
+  payload: unknown;
 }
 
 export interface ShipmentNotice {
@@ -98,6 +132,8 @@ export type StockItemResult = { itemCode: string; optionCode?: string } & (
 export interface ChannelProduct {
   itemCode: string;
   optionCode?: string;
+  /** The merchant's own SKU code the channel keeps for the item, when it has one (the product master's code). */
+  productCode?: string;
   name: string;
   /** Price in yen, tax included, when the channel gives one. */
   price?: number;
@@ -109,6 +145,8 @@ export interface CredentialCheck {
   /** How the channel names the account the credentials open (shop name or id), to show the operator. */
   account: string;
   expiresAt: Date | null;
+  /** The stored secret `expiresAt` belongs to (e.g. "licenseKey"): Kura keeps the channel's date with it. */
+  credentialName?: string;
 }
 
 export interface RefreshedCredentials {
@@ -130,9 +168,25 @@ export interface Connector {
   /** Pages of orders changed in the window, resumable from a page's cursor. */
   fetchOrders(window: OrderWindow, cursor?: string | null): AsyncIterable<OrderPage>;
 
+  /**
+   * Orders fetched by their order codes, whatever their age (an operator imports by hand what the scheduled
+   * window no longer reaches, e.g. MakeShop orders older than 3 days). Codes the channel does not know are
+   * left out of the answer.
+   */
+  fetchOrdersByCode?(orderCodes: string[]): Promise<OrderInputRaw[]>;
+
   sendShipment(notice: ShipmentNotice): Promise<ShipmentReceipt>;
   /** Async channels only: the result of an accepted notice. */
   pollShipmentResult?(requestId: string): Promise<ShipmentResult>;
+
+  /**
+   * Async channels that take several notices per request (`capabilities.shipmentNotice.batchSize`): one
+   * request for all of `notices`. The same `idempotencyKey` answers the same request id, so a batch sent
+   * again after a crash is not applied twice.
+   */
+  sendShipments?(notices: ShipmentNotice[], idempotencyKey: string): Promise<{ requestId: string }>;
+  /** The result of a batch per order code; an order the answer does not list is still pending. */
+  pollShipmentResults?(requestId: string): Promise<Map<string, ShipmentResult>>;
 
   /**
    * Sets absolute stock, split into batches of `capabilities.stockPush.batchSize`; one result per item.
@@ -141,8 +195,8 @@ export interface Connector {
    */
   pushStock(items: StockItem[], idempotencyKey: string): Promise<StockItemResult[]>;
 
-  /** Pages of the channel's product master. */
-  fetchProducts?(): AsyncIterable<ChannelProduct[]>;
+  /** Pages of the channel's product master; with `updatedSince`, only items changed since then (when the channel can tell). */
+  fetchProducts?(query?: { updatedSince?: Date }): AsyncIterable<ChannelProduct[]>;
 
   /** Calls the channel with the credentials; throws ChannelError `auth` with the channel's message if refused. */
   checkCredentials(): Promise<CredentialCheck>;
@@ -155,6 +209,16 @@ export interface ConnectorSettings {
   /** The channel API's base URL; channels with a fixed host default it (tests point it at a simulator). */
   endpoint?: string;
   secrets: Record<string, string>;
+  /**
+   * When each secret expires, as recorded with it (the merchant enters it for keys reissued by hand, e.g.
+   * au PAY's API key): a connector whose key has lapsed refuses to call with a clear reason.
+   */
+  secretsExpireAt?: Record<string, Date>;
+  /**
+   * The store's own settings (`stores.settings`, not secret): each connector reads its channel's options
+   * from it with its own zod schema and throws ChannelError `invalid` naming the field when one is wrong.
+   */
+  options?: Record<string, unknown>;
   timeoutMs?: number;
   /** Called after every HTTP exchange, with secrets already redacted. */
   onExchange?: (exchange: HttpExchange) => void;

@@ -1,6 +1,7 @@
 // The test channel's API calls: endpoints, auth, envelopes. Records inside the envelopes are read in map.ts.
 import { z } from "zod";
-import { ChannelError } from "../errors.ts";
+import { type RefreshGrant, readOAuthError, refusedGrant, tokenAnswerSchema } from "../common/oauth.ts";
+import { readAnswer } from "../common/read.ts";
 import { ChannelHttp, type HttpExchange } from "../http.ts";
 import {
   toWireDateTime,
@@ -39,21 +40,6 @@ const shopSchema = z.object({
   name: z.string(),
   api_key_expires_at: z.string().nullish(),
 });
-const tokenAnswer = z.object({
-  access_token: z.string().min(1),
-  token_type: z.string(),
-  expires_in: z.number().nullish(),
-  refresh_token: z.string().min(1).nullish(),
-});
-
-export interface RefreshGrant {
-  refreshToken: string;
-  clientId: string;
-  clientSecret: string;
-}
-
-/** RFC 6749 §5.2 errors that mean the grant or the client is no longer accepted: the merchant must act. */
-const refusedGrantErrors = new Set(["invalid_grant", "invalid_client", "unauthorized_client"]);
 
 export type TestChannelClient = ReturnType<typeof createTestChannelClient>;
 
@@ -77,7 +63,7 @@ export function createTestChannelClient(options: TestChannelClientOptions) {
   return {
     async getShop() {
       const response = await http.request({ method: "GET", path: "/shop" });
-      return read(shopSchema, response.body, "GET /shop");
+      return readAnswer(channel, shopSchema, response.body, "GET /shop");
     },
 
     /** One page of orders updated in [from, to); the window must be within the channel's limits. */
@@ -92,7 +78,7 @@ export function createTestChannelClient(options: TestChannelClientOptions) {
           limit: query.limit,
         },
       });
-      return read(ordersEnvelope, response.body, "GET /orders");
+      return readAnswer(channel, ordersEnvelope, response.body, "GET /orders");
     },
 
     async createShipments(shipments: WireShipment[], idempotencyKey: string): Promise<string> {
@@ -102,13 +88,13 @@ export function createTestChannelClient(options: TestChannelClientOptions) {
         headers: { "idempotency-key": idempotencyKey },
         body: { shipments },
       });
-      return read(shipmentAccepted, response.body, "POST /shipments").request_id;
+      return readAnswer(channel, shipmentAccepted, response.body, "POST /shipments").request_id;
     },
 
     async getShipmentRequest(requestId: string): Promise<WireShipmentRequest> {
       const path = `/shipments/${encodeURIComponent(requestId)}`;
       const response = await http.request({ method: "GET", path });
-      return read(wireShipmentRequestSchema, response.body, `GET ${path}`);
+      return readAnswer(channel, wireShipmentRequestSchema, response.body, `GET ${path}`);
     },
 
     async updateStock(items: WireStockItem[], idempotencyKey: string): Promise<WireStockResult[]> {
@@ -118,12 +104,12 @@ export function createTestChannelClient(options: TestChannelClientOptions) {
         headers: { "idempotency-key": idempotencyKey },
         body: { items },
       });
-      return read(stockEnvelope, response.body, "POST /stock").results;
+      return readAnswer(channel, stockEnvelope, response.body, "POST /stock").results;
     },
 
     async listItems(query: { page: number; limit: number }) {
       const response = await http.request({ method: "GET", path: "/items", query });
-      return read(itemsEnvelope, response.body, "GET /items");
+      return readAnswer(channel, itemsEnvelope, response.body, "GET /items");
     },
 
     /** A new access token (and usually a new refresh token: the old one is then used up). */
@@ -141,44 +127,10 @@ export function createTestChannelClient(options: TestChannelClientOptions) {
           headers: { "content-type": "application/x-www-form-urlencoded" },
           body: form.toString(),
         });
-        return read(tokenAnswer, response.body, "POST /oauth/token");
+        return readAnswer(channel, tokenAnswerSchema, response.body, "POST /oauth/token");
       } catch (error) {
-        throw refusedGrant(error) ?? error;
+        throw refusedGrant(channel, error) ?? error;
       }
     },
   };
-}
-
-/** `{"error":"invalid_grant","error_description":"…"}` (RFC 6749 §5.2). */
-function readOAuthError(body: unknown): { code?: string; message?: string } | undefined {
-  const parsed = z.object({ error: z.string(), error_description: z.string().optional() }).safeParse(body);
-  return parsed.success ? { code: parsed.data.error, message: parsed.data.error_description } : undefined;
-}
-
-/** A refused refresh token arrives as a 400, but no retry will help: the merchant must authorize again. */
-function refusedGrant(error: unknown): ChannelError | undefined {
-  if (!(error instanceof ChannelError) || !refusedGrantErrors.has(error.code ?? "")) return undefined;
-  const said = error.channelMessage ? `: ${error.channelMessage}` : "";
-  return new ChannelError({
-    kind: "auth",
-    channel,
-    status: error.status,
-    code: error.code,
-    channelMessage: error.channelMessage,
-    message: `${channel}: the access token could not be renewed (${error.code}, HTTP ${error.status}); the merchant must authorize Kura again${said}`,
-    cause: error,
-  });
-}
-
-/** A success answer we cannot read is the channel's bug or an API change: not worth retrying. */
-function read<T extends z.ZodType>(schema: T, body: unknown, what: string): z.infer<T> {
-  const parsed = schema.safeParse(body);
-  if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0];
-  throw new ChannelError({
-    kind: "invalid",
-    channel,
-    message: `${channel}: ${what} answered in an unexpected shape (${issue?.path.join(".") || "body"}: ${issue?.message})`,
-    channelMessage: "",
-  });
 }

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { startTestChannel, type TestChannel } from "../../../simulators/test-channel/server.ts";
 import { orderInputSchema } from "../../domain/order-input.ts";
-import { ChannelError } from "../errors.ts";
+import { caught, collect, orderCodes } from "../common/contract-support.ts";
 import type { HttpExchange } from "../http.ts";
 import type { Connector, OrderPage, OrderWindow, ShipmentResult } from "../types.ts";
 import { createTestChannelConnector } from "./connector.ts";
@@ -30,24 +30,6 @@ function lastDays(days: number): OrderWindow {
   return { from: new Date(to.getTime() - days * dayMs), to };
 }
 
-async function collect(pages: AsyncIterable<OrderPage>): Promise<OrderPage[]> {
-  const all: OrderPage[] = [];
-  for await (const page of pages) all.push(page);
-  return all;
-}
-
-async function caught(work: () => Promise<unknown>): Promise<ChannelError> {
-  try {
-    await work();
-  } catch (error) {
-    if (error instanceof ChannelError) return error;
-    throw error;
-  }
-  throw new Error("expected a ChannelError");
-}
-
-const codes = (pages: OrderPage[]) => pages.flatMap((page) => page.orders.map((order) => order.orderCode));
-
 describe("test channel connector: orders", () => {
   it("pages through 250 orders and yields each exactly once", async () => {
     const window = lastDays(7);
@@ -56,7 +38,7 @@ describe("test channel connector: orders", () => {
     const pages = await collect(connect().fetchOrders(window));
 
     expect(pages.map((page) => page.orders.length)).toEqual([100, 100, 50]);
-    expect(codes(pages).sort()).toEqual(seeded.map((order) => order.order_no).sort());
+    expect(orderCodes(pages).sort()).toEqual(seeded.map((order) => order.order_no).sort());
     expect(pages.map((page) => page.cursor === null)).toEqual([false, false, true]);
   });
 
@@ -79,7 +61,7 @@ describe("test channel connector: orders", () => {
 
     const rest = await collect(connector.fetchOrders(window, first.cursor));
 
-    const all = [...codes([first]), ...codes(rest)];
+    const all = [...orderCodes([first]), ...orderCodes(rest)];
     expect(rest.map((page) => page.orders.length)).toEqual([100, 50]);
     expect(new Set(all).size).toBe(250);
   });
@@ -92,7 +74,7 @@ describe("test channel connector: orders", () => {
 
     // 75 days → slices of 30, 30 and 15 days, each one page of under 100 orders.
     expect(pages).toHaveLength(3);
-    expect(codes(pages).sort()).toEqual(seeded.map((order) => order.order_no).sort());
+    expect(orderCodes(pages).sort()).toEqual(seeded.map((order) => order.order_no).sort());
   });
 
   it("refuses a cursor from another window", async () => {
@@ -138,6 +120,23 @@ describe("test channel connector: failures", () => {
     expect(error).toMatchObject({ kind: "transient" });
     expect(error.message).toMatch(/timed out after 150 ms/);
     expect(Date.now() - started).toBeLessThan(2000);
+  });
+
+  it("reports a dropped connection as transient", async () => {
+    simulator.injectFaults({ kind: "drop" });
+
+    const error = await caught(() => connect().checkCredentials());
+
+    expect(error).toMatchObject({ kind: "transient", retryable: true });
+  });
+
+  it("reports a success answer with malformed JSON as transient, never as data", async () => {
+    simulator.injectFaults({ kind: "malformed" });
+
+    const error = await caught(() => collect(connect().fetchOrders(lastDays(1))));
+
+    expect(error).toMatchObject({ kind: "transient", retryable: true });
+    expect(error.message).toMatch(/malformed JSON/);
   });
 
   it("reports a wrong API key as an auth error with the channel's own message", async () => {

@@ -1,5 +1,9 @@
 // The test channel's connector: the model for every channel. Declares what the channel can do, splits
 // windows and batches to the channel's limits, and keeps paging resumable through an opaque cursor.
+import type { RefreshGrant } from "../common/oauth.ts";
+import { slicedPages } from "../common/paging.ts";
+import { fieldOf, missing, readOrder } from "../common/read.ts";
+import { inBatches } from "../common/stock.ts";
 import { ChannelError } from "../errors.ts";
 import type {
   ChannelProduct,
@@ -13,7 +17,8 @@ import type {
   StockItem,
   StockItemResult,
 } from "../types.ts";
-import { channel, createTestChannelClient, type RefreshGrant } from "./client.ts";
+import { readEach } from "../unreadable.ts";
+import { channel, createTestChannelClient } from "./client.ts";
 import {
   toChannelProduct,
   toOrderInput,
@@ -27,7 +32,7 @@ import {
 export const testChannelCapabilities = {
   fetchOrders: { maxWindowDays: 30, maxLookbackDays: 90, pageSize: 100 },
   pushedOrders: false,
-  shipmentNotice: { mode: "async", pollAfterMs: 100, resultDeadlineMs: 60_000 },
+  shipmentNotice: { mode: "async", pollAfterMs: 100, resultDeadlineMs: 60_000, batchSize: 100 },
   stockPush: { batchSize: 50, requestsPerSecond: 10 },
   productImport: true,
   requestsPerSecond: 10,
@@ -40,17 +45,13 @@ export const testChannelOAuthCapabilities = {
   credentials: { kind: "oauth2", refresh: "automatic" },
 } satisfies ConnectorCapabilities;
 
-const dayMs = 86_400_000;
-
 /**
  * Secrets: `apiKey`, or for OAuth2 `refreshToken`, `clientId`, `clientSecret` and (once issued)
  * `accessToken`. Endpoint: the channel's base URL (a simulator's in tests).
  */
 export const createTestChannelConnector: ConnectorFactory = (settings) => {
   const endpoint = settings.endpoint;
-  if (!endpoint) {
-    throw new ChannelError({ kind: "auth", channel, message: `${channel}: the store needs an endpoint` });
-  }
+  if (!endpoint) throw missing(channel, "an endpoint");
   const auth = readAuth(settings);
   const capabilities = auth.grant ? testChannelOAuthCapabilities : testChannelCapabilities;
   const client = createTestChannelClient({
@@ -68,26 +69,10 @@ export const createTestChannelConnector: ConnectorFactory = (settings) => {
     capabilities,
 
     async *fetchOrders(window: OrderWindow, cursor?: string | null): AsyncIterable<OrderPage> {
-      if (window.from >= window.to) return;
-      let position: Position | null = cursor
-        ? decodeCursor(cursor, window)
-        : { sliceFrom: window.from.getTime(), page: 1 };
-      while (position) {
-        const sliceTo = Math.min(position.sliceFrom + maxWindowDays * dayMs, window.to.getTime());
-        const answer = await client.listOrders({
-          from: new Date(position.sliceFrom),
-          to: new Date(sliceTo),
-          page: position.page,
-          limit: pageSize,
-        });
-        const next: Position | null = answer.has_next
-          ? { sliceFrom: position.sliceFrom, page: position.page + 1 }
-          : sliceTo < window.to.getTime()
-            ? { sliceFrom: sliceTo, page: 1 }
-            : null;
-        yield { orders: answer.orders.map(readOrder), cursor: next && encodeCursor(window, next) };
-        position = next;
-      }
+      yield* slicedPages(channel, window, cursor, maxWindowDays, async (slice, page) => {
+        const answer = await client.listOrders({ ...slice, page, limit: pageSize });
+        return { ...readOrders(answer.orders), hasNext: answer.has_next };
+      });
     },
 
     async sendShipment(notice) {
@@ -99,15 +84,21 @@ export const createTestChannelConnector: ConnectorFactory = (settings) => {
       return toShipmentResult(await client.getShipmentRequest(requestId));
     },
 
+    async sendShipments(notices, idempotencyKey) {
+      return { requestId: await client.createShipments(notices.map(toWireShipment), idempotencyKey) };
+    },
+
+    async pollShipmentResults(requestId) {
+      const request = await client.getShipmentRequest(requestId);
+      const orderNos = request.status === "processing" ? [] : request.results.map((r) => r.order_no);
+      return new Map(orderNos.map((orderNo) => [orderNo, toShipmentResult(request, orderNo)]));
+    },
+
     async pushStock(items: StockItem[], idempotencyKey: string): Promise<StockItemResult[]> {
-      const results: StockItemResult[] = [];
-      for (let start = 0; start < items.length; start += batchSize) {
-        const batch = items.slice(start, start + batchSize).map(toWireStockItem);
-        const batchKey = `${idempotencyKey}:${start / batchSize + 1}`;
-        const answer = await client.updateStock(batch, batchKey);
-        results.push(...answer.map(toStockItemResult));
-      }
-      return results;
+      return inBatches(items, batchSize, async (batch, index) => {
+        const answer = await client.updateStock(batch.map(toWireStockItem), `${idempotencyKey}:${index + 1}`);
+        return answer.map(toStockItemResult);
+      });
     },
 
     async *fetchProducts(): AsyncIterable<ChannelProduct[]> {
@@ -156,53 +147,20 @@ function readAuth(settings: ConnectorSettings): { token: string; grant?: Refresh
     // No access token yet: the engine renews before the first call (its expiry is unknown).
     return { token: accessToken ?? "", grant: { refreshToken, clientId, clientSecret } };
   }
-  if (!apiKey) {
-    throw new ChannelError({
-      kind: "auth",
-      channel,
-      message: `${channel}: the store needs an API key, or OAuth2 credentials`,
-    });
-  }
+  if (!apiKey) throw missing(channel, "an API key, or OAuth2 credentials");
   return { token: apiKey };
 }
 
-function readOrder(raw: unknown) {
-  const parsed = wireOrderSchema.safeParse(raw);
-  if (parsed.success) return toOrderInput(parsed.data, raw);
-  const orderNo = (raw as { order_no?: unknown } | null)?.order_no;
-  const issue = parsed.error.issues[0];
-  throw new ChannelError({
-    kind: "invalid",
-    channel,
-    message: `${channel}: order ${String(orderNo ?? "?")} arrived in an unexpected shape (${issue?.path.join(".")}: ${issue?.message})`,
-  });
-}
-
-// ---- cursor: where to resume, tied to its window -------------------------------------------------------
-
-interface Position {
-  /** Start of the current slice (ms); slices are maxWindowDays long. */
-  sliceFrom: number;
-  page: number;
-}
-
-function encodeCursor(window: OrderWindow, position: Position): string {
-  const data = { w: [window.from.getTime(), window.to.getTime()], s: position.sliceFrom, p: position.page };
-  return Buffer.from(JSON.stringify(data)).toString("base64url");
-}
-
-function decodeCursor(cursor: string, window: OrderWindow): Position {
-  let data: { w?: unknown; s?: unknown; p?: unknown };
-  try {
-    data = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
-  } catch {
-    throw new TypeError(`not a ${channel} order cursor: ${cursor}`);
-  }
-  const [from, to] = Array.isArray(data.w) ? data.w : [];
-  if (from !== window.from.getTime() || to !== window.to.getTime()) {
-    throw new TypeError(`the ${channel} order cursor belongs to another window`);
-  }
-  if (typeof data.s !== "number" || typeof data.p !== "number")
-    throw new TypeError(`not a ${channel} order cursor`);
-  return { sliceFrom: data.s, page: data.p };
+/** Each order of a page mapped, or set aside with the reason when its wire shape is not what we know. */
+function readOrders(raws: unknown[]): Pick<OrderPage, "orders" | "rejected"> {
+  const orderNo = fieldOf("order_no");
+  const { read: orders, rejected } = readEach(
+    raws,
+    (raw) => readOrder(channel, wireOrderSchema, raw, toOrderInput, orderNo),
+    (raw) => {
+      const code = orderNo(raw);
+      return { orderCode: typeof code === "string" ? code : null, payload: raw };
+    },
+  );
+  return { orders, rejected };
 }

@@ -3,6 +3,7 @@
 import { z } from "zod";
 import { normalizeForComparison } from "../../domain/normalize.ts";
 import type { OrderInputRaw } from "../../domain/order-input.ts";
+import { type StockRejections, stockKey } from "../common/stock.ts";
 import type { ChannelProduct, ShipmentNotice, ShipmentResult, StockItem, StockItemResult } from "../types.ts";
 
 // ---- orders -------------------------------------------------------------------------------------------
@@ -201,13 +202,13 @@ export const wireStockResultSchema = z.looseObject({
 });
 export type WireStockResult = z.infer<typeof wireStockResultSchema>;
 
-const stockRejections: Record<string, "unlimited" | "not_found"> = {
+const stockRejections: StockRejections = {
   unlimited_stock: "unlimited",
   item_not_found: "not_found",
 };
 
 export function toStockItemResult(result: WireStockResult): StockItemResult {
-  const key = { itemCode: result.sku, ...(result.variant ? { optionCode: result.variant } : {}) };
+  const key = stockKey({ itemCode: result.sku, optionCode: result.variant });
   if (result.status === "updated") return { ...key, status: "updated" };
   const code = result.error?.code ?? "";
   return {

@@ -6,7 +6,7 @@ import {
   startTestChannel,
   type TestChannel,
 } from "../../../simulators/test-channel/server.ts";
-import { ChannelError } from "../errors.ts";
+import { caught } from "../common/contract-support.ts";
 import type { HttpExchange } from "../http.ts";
 import type { Connector } from "../types.ts";
 import { createTestChannelConnector } from "./connector.ts";
@@ -29,16 +29,6 @@ function connect(tokens: AuthorizedTokens): Connector {
     secrets: { accessToken, refreshToken, clientId, clientSecret },
     onExchange: (exchange) => exchanges.push(exchange),
   });
-}
-
-async function caught(work: () => Promise<unknown>): Promise<ChannelError> {
-  try {
-    await work();
-  } catch (error) {
-    if (error instanceof ChannelError) return error;
-    throw error;
-  }
-  throw new Error("expected a ChannelError");
 }
 
 describe("test channel connector: OAuth2", () => {
