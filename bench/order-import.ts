@@ -1,0 +1,129 @@
+// Order import throughput: the test channel simulator holds N orders (1–3 lines, generated Japanese names
+// and addresses); the real engine imports them through the channel's paged API (mapped, allocated,
+// committed per page), timed from the trigger to the run's end. Baseline in the same run and database:
+// COPY of the same orders and lines into two plain tables, the storage limit. One size per process, so
+// the peak memory is this size's own.
+//
+//   node --import tsx bench/order-import.ts 10000
+//   KURA_BENCH_DATABASE_URL=postgres://… node --import tsx bench/order-import.ts 10000
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { stringify } from "csv-stringify/sync";
+import { sql } from "drizzle-orm";
+import { from as copyFrom } from "pg-copy-streams";
+import { startTestChannel } from "../simulators/test-channel/server.ts";
+import type { WireOrder } from "../simulators/test-channel/wire.ts";
+import type { Database } from "../src/db/connection.ts";
+import {
+  databaseLabel,
+  givenBenchStore,
+  machine,
+  openBenchDatabase,
+  peakRssMiB,
+  printResult,
+  rssMiB,
+  runFinished,
+  startBenchEngine,
+} from "./support.ts";
+
+const size = Number(process.argv[2] ?? 10_000);
+
+async function main(): Promise<void> {
+  const database = await openBenchDatabase();
+  const sim = await startTestChannel({ requestsPerSecond: 10_000 }); // the channel's limit out of the way
+  const now = Date.now();
+  const seeded = sim.seedOrders({
+    count: size,
+    seed: 2026,
+    status: "ready",
+    from: new Date(now - 3_600_000),
+    to: new Date(now),
+  });
+  const lines = seeded.reduce((sum, order) => sum + order.items.length, 0);
+  const store = await givenBenchStore(database, sim);
+  const engine = await startBenchEngine(database);
+  const rssBefore = rssMiB();
+
+  const started = performance.now();
+  await engine.trigger(store.storeId, "orders.import");
+  const run = await runFinished(database, store.storeId, "orders.import", 3_600_000);
+  const importSeconds = (performance.now() - started) / 1000;
+  const peakDuringImport = peakRssMiB();
+  await engine.stop();
+  await sim.close();
+
+  const copySeconds = await copyBaseline(database, seeded);
+  await database.close();
+
+  const importRate = size / importSeconds;
+  const copyRate = size / copySeconds;
+  console.log(`order import, ${size} orders (${lines} lines), ${databaseLabel(database)}`);
+  console.log(`  machine:  ${machine()}`);
+  console.log(`  run:      ${run.outcome}, counts ${JSON.stringify(run.counts)}`);
+  console.log(`  import:   ${importSeconds.toFixed(1)} s, ${importRate.toFixed(0)} orders/s`);
+  console.log(`  COPY:     ${copySeconds.toFixed(2)} s, ${copyRate.toFixed(0)} orders/s (baseline)`);
+  console.log(
+    `  ratio:    ${((importRate / copyRate) * 100).toFixed(2)} % of the baseline (goal ≥ 25 % on the server)`,
+  );
+  console.log(
+    `  memory:   ${rssBefore} MiB before the import (simulator's orders included), peak ${peakDuringImport} MiB`,
+  );
+  printResult({
+    bench: "order-import",
+    database: database.kind,
+    orders: size,
+    lines,
+    outcome: run.outcome,
+    importSeconds,
+    importRate,
+    copySeconds,
+    copyRate,
+    ratio: importRate / copyRate,
+    rssBeforeMiB: rssBefore,
+    peakRssMiB: peakDuringImport,
+  });
+}
+
+/** COPY of the same orders (with their payload, as Kura keeps it) and lines into plain tables. */
+async function copyBaseline(database: Database, seeded: WireOrder[]): Promise<number> {
+  await database.db.execute(sql`DROP TABLE IF EXISTS bench_copy_lines, bench_copy_orders`);
+  await database.db.execute(
+    sql`CREATE TABLE bench_copy_orders (order_code text, ordered_at timestamptz, buyer jsonb, ship_to jsonb, total integer, raw jsonb)`,
+  );
+  await database.db.execute(
+    sql`CREATE TABLE bench_copy_lines (order_code text, sku text, quantity integer, price integer)`,
+  );
+  const orderCsv = stringify(
+    seeded.map((o) => [
+      o.order_no,
+      o.ordered_at,
+      JSON.stringify(o.buyer),
+      JSON.stringify(o.ship_to[0]),
+      o.totals.grand_total,
+      JSON.stringify(o),
+    ]),
+  );
+  const lineCsv = stringify(seeded.flatMap((o) => o.items.map((i) => [o.order_no, i.sku, i.qty, i.price])));
+  const started = performance.now();
+  await copy(database, "bench_copy_orders", orderCsv);
+  await copy(database, "bench_copy_lines", lineCsv);
+  const seconds = (performance.now() - started) / 1000;
+  await database.db.execute(sql`DROP TABLE bench_copy_lines, bench_copy_orders`);
+  return seconds;
+}
+
+async function copy(database: Database, table: string, csv: string): Promise<void> {
+  const statement = `COPY ${table} FROM STDIN WITH (FORMAT csv)`;
+  if (database.kind === "pglite") {
+    await database.pglite.query(statement.replace("STDIN", "'/dev/blob'"), [], { blob: new Blob([csv]) });
+    return;
+  }
+  const client = await database.pool.connect();
+  try {
+    await pipeline(Readable.from([csv]), client.query(copyFrom(statement)));
+  } finally {
+    client.release();
+  }
+}
+
+await main();
