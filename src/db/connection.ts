@@ -70,10 +70,11 @@ export async function migrateDatabase(database: Database): Promise<void> {
 }
 
 const retryableCodes = new Set(["40P01", "40001"]); // deadlock detected, serialization failure
+const maxTransactionAttempts = 10;
 
 /**
  * Runs `work` in one transaction. A deadlock or serialization failure rolls it back and runs it again
- * (a few times), so callers see either a committed result or a real error.
+ * (up to ten times), so callers see either a committed result or a real error.
  */
 export async function inTransaction<T>(db: Db, work: (tx: Db) => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
@@ -81,8 +82,10 @@ export async function inTransaction<T>(db: Db, work: (tx: Db) => Promise<T>): Pr
       return await db.transaction((tx) => work(tx as unknown as Db));
     } catch (error) {
       const code = pgErrorCode(error);
-      if (!code || !retryableCodes.has(code) || attempt >= 5) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 5 * attempt + Math.random() * 20));
+      if (!code || !retryableCodes.has(code) || attempt >= maxTransactionAttempts) throw error;
+      // Exponential back-off with full jitter, so the transactions that collided do not collide again.
+      const ceiling = Math.min(1_000, 10 * 2 ** attempt);
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * ceiling));
     }
   }
 }

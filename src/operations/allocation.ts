@@ -20,7 +20,9 @@ async function itemsByWarehouse(tx: Db, orderId: number, allocated: boolean) {
     })
     .from(orderItems)
     .where(and(eq(orderItems.orderId, orderId), eq(orderItems.allocated, allocated)))
-    .groupBy(orderItems.productId, orderItems.warehouseId);
+    .groupBy(orderItems.productId, orderItems.warehouseId)
+    // Warehouses, then products, in id order: every transaction locks stock rows in the same order.
+    .orderBy(asc(orderItems.warehouseId), asc(orderItems.productId));
   const byWarehouse = new Map<number, Component[]>();
   for (const r of rows) {
     const list = byWarehouse.get(r.warehouseId) ?? [];
@@ -111,7 +113,10 @@ export async function allocateWaitingOrders(
       .select({ id: orders.id, status: orders.status, allocated: orders.allocated })
       .from(orders)
       .where(eq(orders.id, candidate.id))
-      .for("update");
+      // An order locked by another transaction is being registered, updated or cancelled right now; waiting
+      // for it while holding freed stock rows is how two transactions deadlock. Its own transaction sees
+      // the freed stock when it reserves; if it had already fallen short, the allocation sweep takes it.
+      .for("update", { skipLocked: true });
     if (!locked || locked.allocated || ["held", "cancelled", "shipped"].includes(locked.status)) continue;
     const needs = await tx
       .select({
