@@ -11,13 +11,12 @@ import type { SyncEngine } from "../../src/jobs/engine.ts";
 import { type Api, merchantClient, useApi } from "../api/support.ts";
 import { anOrder, givenMerchant } from "../support/fixtures.ts";
 import {
-  eventually,
   givenChannelStore,
   pauseStore,
   quietStore,
   recentOrders,
-  runsOf,
   startEngine,
+  triggerUntil,
 } from "../sync/support.ts";
 
 let db: Db;
@@ -156,11 +155,7 @@ describe("channel orders with missing or wrong-typed fields", () => {
     });
     store.sim.seedOrders(broken);
 
-    await engine.trigger(store.storeId, "orders.import");
-    const run = await eventually(
-      async () => (await runsOf(db, store.storeId, "orders.import")).find((r) => r.outcome === "succeeded"),
-      60_000,
-    );
+    const run = await triggerUntil({ db, engine }, store.storeId, "orders.import", "succeeded", 60_000);
     await pauseStore(db, store.storeId);
     await store.sim.close();
 

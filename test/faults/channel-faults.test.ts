@@ -12,6 +12,7 @@ import {
   quietStore,
   recentOrders,
   runsOf,
+  triggerUntil,
   useEngine,
 } from "../sync/support.ts";
 
@@ -37,11 +38,7 @@ describe("a channel misbehaving mid-run", () => {
     sim.injectFaults({ kind: "drop" }, 1, "/orders");
     sim.injectFaults({ kind: "malformed" }, 1, "/orders");
 
-    await engine.trigger(storeId, "orders.import");
-    const run = await eventually(
-      async () => (await runsOf(db, storeId, "orders.import")).find((r) => r.outcome === "succeeded"),
-      60_000,
-    );
+    const run = await triggerUntil({ db, engine }, storeId, "orders.import", "succeeded", 60_000);
 
     const codes = await codesOf(storeId);
     expect(codes).toHaveLength(seeded.length);
@@ -54,11 +51,7 @@ describe("a channel misbehaving mid-run", () => {
     const seeded = sim.seedOrders(recentOrders(300, 42)).map((o) => o.order_no);
     sim.expireApiKeyAfter(2, "/orders"); // two pages, then 401 expired_api_key (stock pushes don't count)
 
-    await engine.trigger(storeId, "orders.import");
-    const failed = await eventually(
-      async () => (await runsOf(db, storeId, "orders.import")).find((r) => r.outcome === "failed"),
-      60_000,
-    );
+    const failed = await triggerUntil({ db, engine }, storeId, "orders.import", "failed", 60_000);
     const kept = await codesOf(storeId);
     expect(kept.length).toBeGreaterThan(0);
     expect(kept.length).toBeLessThan(seeded.length);

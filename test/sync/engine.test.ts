@@ -14,6 +14,7 @@ import {
   recentOrders,
   runsOf,
   secretBox,
+  triggerUntil,
   useEngine,
 } from "./support.ts";
 
@@ -130,10 +131,7 @@ describe("the sync engine with the test channel", () => {
     sim.injectFaults({ kind: "rate_limit", retryAfterSeconds: 1 }, 1, "/orders");
     sim.injectFaults({ kind: "hang", ms: 3_000 }, 1, "/orders"); // longer than the connector's 2 s timeout
 
-    await engine.trigger(storeId, "orders.import");
-    const run = await eventually(async () =>
-      (await runsOf(db, storeId, "orders.import")).find((r) => r.outcome === "succeeded"),
-    );
+    const run = await triggerUntil({ db, engine }, storeId, "orders.import", "succeeded");
 
     expect(run.counts).toMatchObject({ created: 3 });
     const messages = run.errors.map((e) => String(e.message)).join("\n");
@@ -147,10 +145,7 @@ describe("the sync engine with the test channel", () => {
     const { storeId, orgId } = await channelStore();
     await setStoreCredentials(db, secretBox, orgId, storeId, { values: { apiKey: "wrong-key" } });
 
-    await engine.trigger(storeId, "orders.import");
-    const run = await eventually(async () =>
-      (await runsOf(db, storeId, "orders.import")).find((r) => r.outcome === "failed"),
-    );
+    const run = await triggerUntil({ db, engine }, storeId, "orders.import", "failed");
 
     const [fn] = await db
       .select()

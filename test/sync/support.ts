@@ -197,6 +197,25 @@ export async function runToEnd(env: Pick<EngineEnv, "db" | "engine">, storeId: n
   }, 30_000);
 }
 
+/**
+ * Triggers a store function now and waits for a run that began after the trigger to end with `outcome`
+ * (a failed attempt may come first; a run the store's schedule made earlier never counts). Answers the run.
+ */
+export async function triggerUntil(
+  env: Pick<EngineEnv, "db" | "engine">,
+  storeId: number,
+  fn: SyncFunction,
+  outcome: "succeeded" | "failed",
+  timeoutMs = 15_000,
+) {
+  const earlier = new Set((await runsOf(env.db, storeId, fn)).map((r) => r.id));
+  await env.engine.trigger(storeId, fn);
+  return eventually(
+    async () => (await runsOf(env.db, storeId, fn)).find((r) => !earlier.has(r.id) && r.outcome === outcome),
+    timeoutMs,
+  );
+}
+
 /** Waits until the slip's shipment notice is done. */
 export async function noticeDone(db: Db, shipmentId: number): Promise<void> {
   await eventually(async () => {
