@@ -108,19 +108,26 @@ describe("signing in to the web admin", () => {
     expect(after.status).toBe(401);
   });
 
-  it("lets an operator work but not manage users or API keys", async () => {
+  it("lets an operator work but not manage users, API keys or cart apps", async () => {
     const u = await givenUser("operator");
     const { cookie } = await signIn(u.email, u.password);
     const headers = { cookie, "x-kura-admin": "1" };
+    const base = `/api/v1/merchant/${u.orgId}`;
 
-    const orders = await api.call("GET", `/api/v1/merchant/${u.orgId}/orders`, { headers });
-    const addUser = await api.call("POST", `/api/v1/merchant/${u.orgId}/users`, {
+    const orders = await api.call("GET", `${base}/orders`, { headers });
+    const addUser = await api.call("POST", `${base}/users`, {
       headers,
       body: { email: "new@example.jp", name: "新人", password: "long enough pw", role: "admin" },
     });
+    const issueKey = await api.call("POST", `${base}/api-keys`, { headers, body: { name: "mine" } });
+    const registerApp = await api.call("POST", `${base}/apps`, {
+      headers,
+      body: { name: "my cart", redirectUri: "https://cart.example.jp/callback" },
+    });
 
     expect(orders.status).toBe(200);
-    expect(addUser.status).toBe(403);
+    expect([addUser.status, issueKey.status, registerApp.status]).toEqual([403, 403, 403]);
+    expect(issueKey.body).toMatchObject({ error: { code: "admin_only" } });
   });
 
   it("slows down guessing: the 11th sign-in attempt within a minute answers 429", async () => {

@@ -12,6 +12,7 @@ import {
   revokeAuthorization,
 } from "../../operations/apps.ts";
 import { bearerSecurity, idSchema, merchantParams, paramsWith } from "../schemas.ts";
+import { requireAdmin } from "../session-auth.ts";
 
 const authorization = z.object({
   id: z.number().int(),
@@ -52,8 +53,10 @@ export const cartAppRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (routes, {
         response: { 201: app.extend({ clientSecret: z.string().describe("Shown once") }) },
       },
     },
-    async (request, reply) =>
-      reply.status(201).send(await registerApp(db, request.organizationId, request.body)),
+    async (request, reply) => {
+      requireAdmin(request);
+      return reply.status(201).send(await registerApp(db, request.organizationId, request.body));
+    },
   );
 
   routes.get(
@@ -87,6 +90,7 @@ export const cartAppRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (routes, {
       },
     },
     async (request, reply) => {
+      requireAdmin(request);
       await deleteApp(db, request.organizationId, request.params.appId);
       return reply.status(204).send();
     },
@@ -103,6 +107,7 @@ export const cartAppRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (routes, {
       },
     },
     async (request, reply) => {
+      requireAdmin(request);
       const { appId, authorizationId } = request.params;
       await revokeAuthorization(db, request.organizationId, appId, authorizationId);
       return reply.status(204).send();

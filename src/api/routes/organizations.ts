@@ -7,6 +7,7 @@ import { organizationInput } from "../../domain/master-inputs.ts";
 import { createOrganization, issueApiKey } from "../../operations/masters.ts";
 import { checkAdminToken } from "../auth.ts";
 import { bearerSecurity, merchantParams } from "../schemas.ts";
+import { requireAdmin } from "../session-auth.ts";
 
 const organization = z.object({ id: z.number().int(), name: z.string(), createdAt: z.date() });
 const newApiKey = z
@@ -59,7 +60,9 @@ export const organizationRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app,
         response: { 201: newApiKey },
       },
     },
-    async (request, reply) =>
-      reply.status(201).send(await issueApiKey(db, request.organizationId, request.body.name)),
+    async (request, reply) => {
+      requireAdmin(request); // a key acts for the whole organization: an operator's session may not mint one
+      return reply.status(201).send(await issueApiKey(db, request.organizationId, request.body.name));
+    },
   );
 };
