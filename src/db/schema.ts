@@ -537,6 +537,12 @@ export const storeFunctions = pgTable(
     /** Where a paged run stopped (resumes from here after a crash). */
     cursor: jsonb("cursor").$type<Record<string, unknown>>(),
     nextRunAt: timestamp("next_run_at", { withTimezone: true }),
+    /**
+     * An operator asked to run it now ("run now", `kura run`) and no run has begun since. Kept here and not
+     * only on the job: a request that meets a job already queued (or a run in progress) is still honoured
+     * as a manual run, also while the function is paused.
+     */
+    runRequestedAt: timestamp("run_requested_at", { withTimezone: true }),
     updatedAt: updatedAt(),
   },
   (t) => [primaryKey({ columns: [t.storeId, t.function] })],

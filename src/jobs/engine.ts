@@ -20,7 +20,14 @@ import { importOrders } from "./runners/orders-import.ts";
 import { importProducts } from "./runners/products-import.ts";
 import { notifyShipments } from "./runners/shipments-notify.ts";
 import { pushChangedStock, resyncAllStock } from "./runners/stock-sync.ts";
-import { claimDueRuns, ensureAllStoreFunctions, getStoreFunction, saveCursor } from "./store-functions.ts";
+import {
+  answerManualRequests,
+  claimDueRuns,
+  ensureAllStoreFunctions,
+  getStoreFunction,
+  requestManualRun,
+  saveCursor,
+} from "./store-functions.ts";
 
 const runners: Record<SyncFunction, Runner> = {
   "orders.import": importOrders,
@@ -137,6 +144,7 @@ export async function startSyncEngine(options: EngineOptions): Promise<SyncEngin
     async trigger(storeId, fn, trigger = "manual") {
       const [store] = await db.select().from(stores).where(eq(stores.id, storeId));
       if (!store) throw new Error(`store ${storeId} does not exist`);
+      if (trigger === "manual") await requestManualRun(db, storeId, fn);
       return send({ organizationId: store.organizationId, storeId, trigger }, fn);
     },
     async stop() {
@@ -147,6 +155,9 @@ export async function startSyncEngine(options: EngineOptions): Promise<SyncEngin
     },
   };
 }
+
+/** How soon an operator's "run now" that met a run in progress looks again whether that run has ended. */
+const manualRequestRecheckMs = 1_000;
 
 /** Runs one store function: begins a run (unless one is running), calls its runner, records the outcome. */
 export async function runStoreFunction(
@@ -162,9 +173,15 @@ export async function runStoreFunction(
   const [store] = await db.select().from(stores).where(eq(stores.id, data.storeId));
   if (!store) return null;
   const storeFunction = await getStoreFunction(db, store.id, fn);
-  if (storeFunction?.paused && data.trigger !== "manual") return null; // paused: only an operator's "run now" runs
-  const runId = await beginRun(db, key, data.trigger, { attempt, staleAfterMs });
-  if (runId === null) return null; // another worker runs it right now; its result covers this request
+  // An operator's "run now" may have met a job already queued for another reason: the request, kept on the
+  // store function, makes this run the manual one.
+  const requestedAt = storeFunction?.runRequestedAt ?? null;
+  const trigger: RunTrigger = requestedAt ? "manual" : data.trigger;
+  if (storeFunction?.paused && trigger !== "manual") return null; // paused: only an operator's "run now" runs
+  const runId = await beginRun(db, key, trigger, { attempt, staleAfterMs });
+  // Another worker runs it right now. Its result covers an automatic request; an operator's runs after it.
+  if (runId === null) return requestedAt ? manualRequestRecheckMs : null;
+  if (requestedAt) await answerManualRequests(db, store.id, fn, requestedAt);
 
   const journal = new RunJournal(options.retryPolicy ?? defaultRetryPolicy);
   // A heartbeat independent of page checkpoints: one slow channel call (with its retries and

@@ -117,3 +117,33 @@ export async function saveCursor(
     .set({ cursor, updatedAt: sql`now()` })
     .where(and(eq(storeFunctions.storeId, storeId), eq(storeFunctions.function, fn)));
 }
+
+/** Records an operator's "run now": the next run of this store × function is a manual one, paused or not. */
+export async function requestManualRun(db: Db, storeId: number, fn: SyncFunction): Promise<void> {
+  await db
+    .update(storeFunctions)
+    .set({ runRequestedAt: sql`now()` })
+    .where(and(eq(storeFunctions.storeId, storeId), eq(storeFunctions.function, fn)));
+}
+
+/**
+ * A manual run has begun: the requests made up to `requestedAt` are answered by it. One made since (while it
+ * was starting) stays, and runs once more after it.
+ */
+export async function answerManualRequests(
+  db: Db,
+  storeId: number,
+  fn: SyncFunction,
+  requestedAt: Date,
+): Promise<void> {
+  await db
+    .update(storeFunctions)
+    .set({ runRequestedAt: null })
+    .where(
+      and(
+        eq(storeFunctions.storeId, storeId),
+        eq(storeFunctions.function, fn),
+        lte(storeFunctions.runRequestedAt, requestedAt),
+      ),
+    );
+}

@@ -3,12 +3,12 @@
 // store's products.import function, which imports it page by page with its progress in the run history.
 import { and, eq } from "drizzle-orm";
 import { productFileReaders } from "../channels/registry.ts";
-import type { Db } from "../db/connection.ts";
+import { type Db, inTransaction } from "../db/connection.ts";
 import { emit } from "../db/repositories/outbox.ts";
 import { getStore } from "../db/repositories/scope.ts";
 import { storeFunctions, syncRuns } from "../db/schema.ts";
 import { conflict, invalid } from "../domain/errors.ts";
-import { ensureStoreFunctions } from "../jobs/store-functions.ts";
+import { ensureStoreFunctions, requestManualRun } from "../jobs/store-functions.ts";
 
 export async function uploadProductFile(
   db: Db,
@@ -43,13 +43,16 @@ export async function uploadProductFile(
     );
   }
   await ensureStoreFunctions(db, store);
-  await db
-    .update(storeFunctions)
-    .set({ cursor: { upload: { fileName: command.fileName, products, position: 0 } } })
-    .where(and(eq(storeFunctions.storeId, store.id), eq(storeFunctions.function, "products.import")));
-  await emit(db, store.organizationId, {
-    type: "function.triggered",
-    payload: { storeId: store.id, fn: "products.import", actor: command.actor },
+  await inTransaction(db, async (tx) => {
+    await tx
+      .update(storeFunctions)
+      .set({ cursor: { upload: { fileName: command.fileName, products, position: 0 } } })
+      .where(and(eq(storeFunctions.storeId, store.id), eq(storeFunctions.function, "products.import")));
+    await requestManualRun(tx, store.id, "products.import"); // runs even if a job was queued already
+    await emit(tx, store.organizationId, {
+      type: "function.triggered",
+      payload: { storeId: store.id, fn: "products.import", actor: command.actor },
+    });
   });
   return { storeId: store.id, fileName: command.fileName, products: products.length, requested: true };
 }

@@ -18,6 +18,7 @@ import {
   loadItemAvailability,
   markAwaitingReceipt,
 } from "../jobs/runners/stock-sync.ts";
+import { requestManualRun } from "../jobs/store-functions.ts";
 import { formulaDiagnosis } from "./stock-formula.ts";
 
 export const syncFunctionSchema = z.enum(syncFunctions);
@@ -98,7 +99,10 @@ export async function requestRun(
   actor: string,
 ) {
   await getStore(db, organizationId, storeId);
-  await emit(db, organizationId, { type: "function.triggered", payload: { storeId, fn, actor } });
+  await inTransaction(db, async (tx) => {
+    await requestManualRun(tx, storeId, fn);
+    await emit(tx, organizationId, { type: "function.triggered", payload: { storeId, fn, actor } });
+  });
   return { storeId, function: fn, requested: true };
 }
 

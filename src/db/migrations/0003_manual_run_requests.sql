@@ -1,0 +1,1 @@
+ALTER TABLE "store_functions" ADD COLUMN "run_requested_at" timestamp with time zone;
