@@ -23,13 +23,18 @@ import { yamada } from "./support.ts";
 let db: Db;
 const afterTest = useEngine((env) => ({ db } = env));
 
-/** A second store of the same organization, selling on its own channel simulator. */
+/**
+ * A second store of the same organization, selling on its own channel simulator. Its codes have a prefix, as
+ * two shops of one channel need (codes are unique within the organization, and both simulators number
+ * their orders by day).
+ */
 async function secondChannelStore(orgId: number) {
   const sim = await startTestChannel();
   const store = await createStore(db, orgId, {
     channel: "test",
     name: "2号店",
     warehouseCode: "WH1",
+    orderCodePrefix: "S2-",
     settings: { endpoint: sim.url },
   });
   await setStoreCredentials(db, secretBox, orgId, store.id, { values: { apiKey: sim.apiKey } });
@@ -85,6 +90,7 @@ describe("the tracking number of a bundled slip", () => {
       actor: "test",
     });
 
+    expect(registered.map((r) => r.held)).toEqual([false, false, false]);
     expect(bundled.orderIds).toEqual(registered.map((r) => r.orderId));
     const toFirst = await eventually(async () => {
       const sent = first.sim.state.shipments.filter((s) => s.tracking_no === "777788889999");
