@@ -122,7 +122,8 @@ export async function saveCursor(
 export async function requestManualRun(db: Db, storeId: number, fn: SyncFunction): Promise<void> {
   await db
     .update(storeFunctions)
-    .set({ runRequestedAt: sql`now()` })
+    // Milliseconds, as a JavaScript Date holds it: the run that answers compares the time it read back.
+    .set({ runRequestedAt: sql`date_trunc('milliseconds', now())` })
     .where(and(eq(storeFunctions.storeId, storeId), eq(storeFunctions.function, fn)));
 }
 
