@@ -171,21 +171,14 @@ export async function startTestChannel(options: TestChannelOptions = {}): Promis
         .code(400)
         .send(errorBody("lookback_exceeded", `${limits.maxLookbackDays}日より前の注文は検索できません。`));
     }
-    const matching = [...state.orders.values()]
-      .filter((order) => {
-        const updated = Date.parse(order.updated_at);
-        return updated >= from.getTime() && updated < to.getTime();
-      })
-      .sort(
-        (a, b) => Date.parse(a.updated_at) - Date.parse(b.updated_at) || a.order_no.localeCompare(b.order_no),
-      );
     const start = (page - 1) * limit;
+    const matching = state.ordersUpdatedIn(from, to, start, limit);
     return {
-      orders: matching.slice(start, start + limit),
+      orders: matching.orders,
       page,
       limit,
-      total_count: matching.length,
-      has_next: start + limit < matching.length,
+      total_count: matching.total,
+      has_next: start + limit < matching.total,
     };
   });
 

@@ -84,6 +84,8 @@ export class TestChannelState {
   tokenRequestCount = 0;
   #serial = 0;
   #requestSerial = 0;
+  /** The orders by update time, then number; dropped whenever an order is added or changes. */
+  #byUpdate: Array<{ at: number; order: WireOrder }> | undefined;
 
   constructor(readonly now: () => Date = () => new Date()) {
     for (const item of defaultCatalog) this.items.set(itemKey(item.sku, item.variant), item);
@@ -95,7 +97,35 @@ export class TestChannelState {
       : generateOrders({ to: this.now(), ...options, firstSerial: this.#serial + 1 });
     if (!Array.isArray(options)) this.#serial += orders.length;
     for (const order of orders) this.orders.set(order.order_no, structuredClone(order));
+    this.#byUpdate = undefined;
     return orders;
+  }
+
+  /** One page of the orders updated in [from, to), oldest first (then by number), and how many there are. */
+  ordersUpdatedIn(
+    from: Date,
+    to: Date,
+    start: number,
+    limit: number,
+  ): { orders: WireOrder[]; total: number } {
+    this.#byUpdate ??= [...this.orders.values()]
+      .map((order) => ({ at: Date.parse(order.updated_at), order }))
+      .sort((a, b) => a.at - b.at || a.order.order_no.localeCompare(b.order.order_no));
+    const sorted = this.#byUpdate;
+    const firstAtOrAfter = (ms: number) => {
+      let low = 0;
+      let high = sorted.length;
+      while (low < high) {
+        const middle = (low + high) >> 1;
+        if ((sorted[middle] as { at: number }).at < ms) low = middle + 1;
+        else high = middle;
+      }
+      return low;
+    };
+    const first = firstAtOrAfter(from.getTime());
+    const end = firstAtOrAfter(to.getTime());
+    const orders = sorted.slice(Math.min(first + start, end), Math.min(first + start + limit, end));
+    return { orders: orders.map((e) => e.order), total: end - first };
   }
 
   seedItems(items: WireItem[]): void {
@@ -107,6 +137,7 @@ export class TestChannelState {
     if (!order) throw new Error(`test channel has no order ${orderNo}`);
     order.status = status;
     order.updated_at = toJstIso(this.now());
+    this.#byUpdate = undefined;
   }
 
   item(sku: string, variant: string | null | undefined): WireItem | undefined {
@@ -194,6 +225,7 @@ export class TestChannelState {
       }
       order.status = "shipped";
       order.updated_at = toJstIso(this.now());
+      this.#byUpdate = undefined;
       this.shipments.push({ ...shipment, requestId, receivedAt: request.receivedAt });
       return { order_no: shipment.order_no, ok: true };
     });

@@ -221,7 +221,8 @@ async function refuseOnceShipmentStarted(tx: Db, order: OrderRow): Promise<void>
   }
 }
 
-function orderColumns(input: OrderInput, mapped: MappedOrder) {
+/** The order slip's columns that come from the channel's order and its mapping. */
+export function orderColumns(input: OrderInput, mapped: MappedOrder) {
   const [deliveryAddress] = input.deliveryAddresses;
   return {
     channelStatus: input.channelStatus ?? null,
@@ -276,8 +277,9 @@ async function writeLinesAndItems(tx: Db, orderId: number, warehouseId: number, 
   if (items.length > 0) await tx.insert(orderItems).values(items);
 }
 
-function heldOrStockChanged(
-  store: Store,
+/** The events beside "registered" / "updated": held for review, and the products whose stock moved. */
+export function heldOrStockChanged(
+  store: { id: number },
   orderId: number,
   mapped: MappedOrder,
   status: OrderStatus,

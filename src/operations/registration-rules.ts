@@ -2,7 +2,7 @@
 // (受注ルール) run once, the source warehouse is chosen (by prefecture), and Kura's order code is made
 // from the store's prefix. Called from register-order.ts; on a channel update the snapshot of what the
 // rules did at registration is applied again (a rule changed since never touches the order).
-import { and, asc, eq, isNull, ne } from "drizzle-orm";
+import { and, asc, eq, inArray, isNull, ne } from "drizzle-orm";
 import type { Db } from "../db/connection.ts";
 import { loadMappingContext } from "../db/repositories/mapping-context.ts";
 import { cachedRead, type ReadCache } from "../db/repositories/read-cache.ts";
@@ -48,38 +48,79 @@ export async function prepareRegistration(
   input: OrderInput,
   cache?: ReadCache,
 ): Promise<PreparedOrder> {
+  const [prepared] = await prepareRegistrations(tx, store, [input], cache);
+  if (!prepared) throw new Error("no prepared order");
+  return prepared;
+}
+
+/**
+ * The same for a batch of new orders of one store (a page of an import): the rules and the warehouse
+ * choice run per order in memory, and whether Kura's codes are taken is one query for the batch. A code
+ * that appears twice in the batch is taken by its first order.
+ */
+export async function prepareRegistrations(
+  tx: Db,
+  store: StoreRef,
+  inputs: OrderInput[],
+  cache?: ReadCache,
+): Promise<PreparedOrder[]> {
   const rules = await cachedRead(cache, `orderRules:${store.id}`, () => loadOrderRules(tx, store.id));
   const lookups = rules.length > 0 ? await ruleLookups(tx, store, cache) : undefined;
-  const outcome = runOrderRules(input, rules, lookups);
-  const warehouseId = await chooseSourceWarehouse(tx, store, outcome.input, cache);
-  const code = kuraOrderCode(store.orderCodePrefix, input.orderCode);
-  const taken = await kuraCodeTaken(tx, store.organizationId, code);
-  const holdReasons = [...outcome.holdReasons];
-  if (taken) holdReasons.push(duplicateCodeHold(code));
-  return {
-    input: outcome.input,
-    holdReasons,
-    columns: { tags: outcome.tags, warehouseId, kuraCode: taken ? null : code },
-    applied: outcome.applied,
-  };
+  const codes = inputs.map((input) => kuraOrderCode(store.orderCodePrefix, input.orderCode));
+  const taken = await kuraCodesTaken(tx, store.organizationId, codes);
+  const prepared: PreparedOrder[] = [];
+  for (const [i, input] of inputs.entries()) {
+    const outcome = runOrderRules(input, rules, lookups);
+    const warehouseId = await chooseSourceWarehouse(tx, store, outcome.input, cache);
+    const code = codes[i] as string;
+    const isTaken = taken.has(code);
+    taken.add(code);
+    const holdReasons = [...outcome.holdReasons];
+    if (isTaken) holdReasons.push(duplicateCodeHold(code));
+    prepared.push({
+      input: outcome.input,
+      holdReasons,
+      columns: { tags: outcome.tags, warehouseId, kuraCode: isTaken ? null : code },
+      applied: outcome.applied,
+    });
+  }
+  return prepared;
 }
 
 /** Keeps what the rules did at registration, so later rule changes leave the order alone. */
 export async function recordRegistration(tx: Db, orderId: number, prepared: PreparedOrder): Promise<void> {
-  if (prepared.applied.length === 0) return;
+  await recordRegistrations(tx, [{ orderId, prepared }]);
+}
+
+/** The same for a batch: one statement per table. */
+export async function recordRegistrations(
+  tx: Db,
+  registered: Array<{ orderId: number; prepared: PreparedOrder }>,
+): Promise<void> {
+  const applying = registered.filter((r) => r.prepared.applied.length > 0);
+  if (applying.length === 0) return;
   await tx
     .insert(orderRuleApplications)
     .values(
-      prepared.applied.map((a) => ({ orderId, ruleId: a.ruleId, ruleName: a.ruleName, actions: a.actions })),
+      applying.flatMap(({ orderId, prepared }) =>
+        prepared.applied.map((a) => ({
+          orderId,
+          ruleId: a.ruleId,
+          ruleName: a.ruleName,
+          actions: a.actions,
+        })),
+      ),
     );
-  await tx.insert(orderHistory).values({
-    orderId,
-    action: "order_rules_applied",
-    actor: "order rules",
-    detail: {
-      rules: prepared.applied.map((a) => ({ ruleId: a.ruleId, name: a.ruleName, actions: a.actions })),
-    },
-  });
+  await tx.insert(orderHistory).values(
+    applying.map(({ orderId, prepared }) => ({
+      orderId,
+      action: "order_rules_applied",
+      actor: "order rules",
+      detail: {
+        rules: prepared.applied.map((a) => ({ ruleId: a.ruleId, name: a.ruleName, actions: a.actions })),
+      },
+    })),
+  );
 }
 
 /**
@@ -176,19 +217,29 @@ async function kuraCodeTaken(
   code: string,
   exceptOrderId = 0,
 ): Promise<boolean> {
-  const [row] = await tx
-    .select({ id: orders.id })
+  return (await kuraCodesTaken(tx, organizationId, [code], exceptOrderId)).has(code);
+}
+
+/** Which of `codes` an open order of the organization (other than `exceptOrderId`) already uses. */
+async function kuraCodesTaken(
+  tx: Db,
+  organizationId: number,
+  codes: string[],
+  exceptOrderId = 0,
+): Promise<Set<string>> {
+  if (codes.length === 0) return new Set();
+  const rows = await tx
+    .select({ code: orders.kuraCode })
     .from(orders)
     .where(
       and(
         eq(orders.organizationId, organizationId),
-        eq(orders.kuraCode, code),
+        inArray(orders.kuraCode, [...new Set(codes)]),
         isNull(orders.cancelledAt),
         ne(orders.id, exceptOrderId),
       ),
-    )
-    .limit(1);
-  return row !== undefined;
+    );
+  return new Set(rows.map((r) => r.code as string));
 }
 
 const duplicateCodeHold = (code: string): HoldReason => ({

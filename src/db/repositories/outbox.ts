@@ -1,5 +1,6 @@
 // Writes domain events in the caller's transaction, so an event exists exactly when its change does.
 import type { SyncFunction } from "../../domain/statuses.ts";
+import { insertRows } from "../bulk-insert.ts";
 import type { Db } from "../connection.ts";
 import { outboxEvents } from "../schema.ts";
 
@@ -14,7 +15,9 @@ export type DomainEvent =
 
 export async function emit(tx: Db, organizationId: number, ...events: DomainEvent[]): Promise<void> {
   if (events.length === 0) return;
-  await tx
-    .insert(outboxEvents)
-    .values(events.map((event) => ({ organizationId, type: event.type, payload: event.payload })));
+  await insertRows(
+    tx,
+    outboxEvents,
+    events.map((event) => ({ organizationId, type: event.type, payload: event.payload })),
+  );
 }

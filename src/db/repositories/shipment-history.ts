@@ -1,4 +1,5 @@
 // The shipment slip's history (出荷伝票の履歴): every change with who, when, from and to which status.
+import { insertRows } from "../bulk-insert.ts";
 import type { Db } from "../connection.ts";
 import { shipmentHistory } from "../schema.ts";
 
@@ -14,7 +15,9 @@ export interface ShipmentChange {
 
 export async function recordShipmentChanges(tx: Db, changes: ShipmentChange[]): Promise<void> {
   if (changes.length === 0) return;
-  await tx.insert(shipmentHistory).values(
+  await insertRows(
+    tx,
+    shipmentHistory,
     changes.map((c) => ({
       organizationId: c.organizationId,
       shipmentId: c.shipmentId,

@@ -5,8 +5,8 @@ import type { OrderPage, OrderWindow, UnreadableOrder } from "../../channels/typ
 import { loadMappingContext } from "../../db/repositories/mapping-context.ts";
 import { ReadCache } from "../../db/repositories/read-cache.ts";
 import { inboundRejects } from "../../db/schema.ts";
-import { DomainError } from "../../domain/errors.ts";
-import { registerOrder } from "../../operations/register-order.ts";
+import type { DomainError } from "../../domain/errors.ts";
+import { registerOrderPage } from "../../operations/register-order-page.ts";
 import type { RunContext } from "./context.ts";
 import { requireMasters } from "./import-prerequisites.ts";
 
@@ -42,20 +42,23 @@ export async function importOrders(context: RunContext): Promise<void> {
   const window = { windowFrom: from.toISOString(), windowTo: to.toISOString() };
 
   // Each page is fetched from its cursor by a fresh iterator: a retried call resumes at that page (a
-  // generator that threw is finished and would only answer "done").
-  let page = resuming ? (cursor.page ?? null) : null;
+  // generator that threw is finished and would only answer "done"). The next page is read while this one
+  // is registered; the cursor saved is still that of the next page not yet registered.
+  const fetchPage = (pageCursor: string | null) => {
+    const fetching = context.journal.call("fetch orders", () => firstPage(context, { from, to }, pageCursor));
+    fetching.catch(() => undefined); // awaited below; a page given up on must not fail the process meanwhile
+    return fetching;
+  };
+  let fetching = fetchPage(resuming ? (cursor.page ?? null) : null);
   for (;;) {
-    const pageCursor = page;
-    const next = await context.journal.call("fetch orders", () =>
-      firstPage(context, { from, to }, pageCursor),
-    );
+    const next = await fetching;
     if (!next) break;
+    if (next.cursor !== null) fetching = fetchPage(next.cursor);
     const cache = await pageCache(context, next.orders);
-    for (const order of next.orders) await registerOne(context, order, cache);
+    await registerPage(context, next.orders, cache);
     for (const unreadable of next.rejected ?? []) await keepUnreadable(context, unreadable);
     await context.checkpoint({ ...window, page: next.cursor });
     if (next.cursor === null) break;
-    page = next.cursor;
   }
   await context.checkpoint({ completedTo: to.toISOString() });
 }
@@ -103,41 +106,45 @@ async function pageCache(context: RunContext, orders: unknown[]): Promise<ReadCa
   return cache;
 }
 
-async function registerOne(context: RunContext, order: unknown, cache: ReadCache): Promise<void> {
+async function registerPage(context: RunContext, page: unknown[], cache: ReadCache): Promise<void> {
   const { journal, store } = context;
-  journal.count("fetched");
-  try {
-    const result = await registerOrder(context.db, {
-      organizationId: store.organizationId,
-      storeId: store.id,
-      order,
-      actor: `sync:${store.channel}`,
-      cache,
-    });
-    journal.count(result.outcome);
-    if (result.held && result.outcome !== "unchanged") journal.count("held");
-  } catch (error) {
-    if (!(error instanceof DomainError)) throw error;
-    const orderCode = (order as { orderCode?: unknown })?.orderCode;
-    if (error.code === "order_code_cancelled" || error.kind === "locked") {
-      journal.count("skipped"); // cancelled in Kura, or already being picked: the channel's change waits
-      return;
-    }
-    // Unreadable: kept with the reason and the payload as received, for review.
-    journal.count("failed");
-    journal.error({
-      message: error.message,
-      item: typeof orderCode === "string" ? orderCode : undefined,
-      kind: error.code,
-    });
-    await context.db.insert(inboundRejects).values({
-      organizationId: store.organizationId,
-      storeId: store.id,
-      orderCode: typeof orderCode === "string" ? orderCode : null,
-      code: error.code,
-      field: error.field ?? null,
-      message: error.message,
-      payload: order as object,
-    });
+  const outcomes = await registerOrderPage(context.db, {
+    organizationId: store.organizationId,
+    storeId: store.id,
+    orders: page,
+    actor: `sync:${store.channel}`,
+    cache,
+  });
+  for (const [i, outcome] of outcomes.entries()) {
+    journal.count("fetched");
+    if (outcome.ok) {
+      journal.count(outcome.result.outcome);
+      if (outcome.result.held && outcome.result.outcome !== "unchanged") journal.count("held");
+    } else await keepRefused(context, page[i], outcome.error);
   }
+}
+
+async function keepRefused(context: RunContext, order: unknown, error: DomainError): Promise<void> {
+  const { journal, store } = context;
+  const orderCode = (order as { orderCode?: unknown })?.orderCode;
+  if (error.code === "order_code_cancelled" || error.kind === "locked") {
+    journal.count("skipped"); // cancelled in Kura, or already being picked: the channel's change waits
+    return;
+  }
+  // Unreadable: kept with the reason and the payload as received, for review.
+  journal.count("failed");
+  journal.error({
+    message: error.message,
+    item: typeof orderCode === "string" ? orderCode : undefined,
+    kind: error.code,
+  });
+  await context.db.insert(inboundRejects).values({
+    organizationId: store.organizationId,
+    storeId: store.id,
+    orderCode: typeof orderCode === "string" ? orderCode : null,
+    code: error.code,
+    field: error.field ?? null,
+    message: error.message,
+    payload: order as object,
+  });
 }

@@ -1,0 +1,388 @@
+// Creates a batch of new orders of one store in the caller's transaction, set-based: the same rows, holds,
+// allocation (引当), shipment slips (出荷伝票), bundle look-ups (同梱), history and events as registering
+// them one by one (register-order.ts), with one statement per table for the whole batch instead of some
+// twenty-five per order. Allocation goes in the batch's order: an order takes its SKUs only if all of them
+// are free after the orders before it. Stock rows are locked warehouse, then product, before the advisory
+// locks of the delivery keys, the same order as registering one order.
+import { and, eq, inArray, isNull, notInArray, sql } from "drizzle-orm";
+import { insertRows } from "../db/bulk-insert.ts";
+import { type Db, queryRows } from "../db/connection.ts";
+import { loadMappingContext } from "../db/repositories/mapping-context.ts";
+import { emit } from "../db/repositories/outbox.ts";
+import type { ReadCache } from "../db/repositories/read-cache.ts";
+import { recordShipmentChanges } from "../db/repositories/shipment-history.ts";
+import {
+  orderHistory,
+  orderItems,
+  orderLines,
+  orders,
+  shipmentLines,
+  shipments,
+  stockLedger,
+  type stores,
+} from "../db/schema.ts";
+import { deliveryKey } from "../domain/address-key.ts";
+import type { OrderInput } from "../domain/order-input.ts";
+import { type MappedOrder, mapOrder } from "../domain/order-mapping.ts";
+import { deriveOrderStatus, isInTargetStatus, needsShipmentSlip } from "../domain/order-status.ts";
+import type { OrderStatus } from "../domain/statuses.ts";
+import { bundlableShipmentStatuses, proposeBundle } from "./bundle-lookup.ts";
+import { heldOrStockChanged, orderColumns, type RegisterOrderResult } from "./register-order.ts";
+import { type PreparedOrder, prepareRegistrations, recordRegistrations } from "./registration-rules.ts";
+
+type Store = typeof stores.$inferSelect;
+
+export interface NewOrder {
+  input: OrderInput;
+  payloadHash: string;
+}
+
+interface Plan {
+  prepared: PreparedOrder;
+  mapped: MappedOrder;
+  payloadHash: string;
+  warehouseId: number;
+  held: boolean;
+  /** SKUs the order needs, summed per product. */
+  needs: Map<number, number>;
+  allocated: boolean;
+  status: OrderStatus;
+  shipmentId: number | null;
+  deliveryKey: string | null;
+  orderId: number;
+}
+
+/** Creates every order of `batch` (none exists yet); the results are in the batch's order. */
+export async function createOrders(
+  tx: Db,
+  store: Store,
+  batch: NewOrder[],
+  actor: string,
+  cache?: ReadCache,
+): Promise<RegisterOrderResult[]> {
+  const plans = await planOrders(tx, store, batch, cache);
+  await allocate(tx, plans);
+  settle(store, plans);
+  await insertShipments(tx, store, plans);
+  await insertOrders(tx, store, plans);
+  await recordReservations(tx, store, plans, actor);
+  await insertLinesAndItems(tx, plans);
+  await insertShipmentLinesAndHistory(tx, store, plans, actor);
+  await recordRegistrations(
+    tx,
+    plans.map((p) => ({ orderId: p.orderId, prepared: p.prepared })),
+  );
+  await lookForBundles(tx, store, plans, actor); // a new slip looks for bundling (同梱) as settleOrder does
+  await insertRows(
+    tx,
+    orderHistory,
+    plans.map((p) => ({
+      orderId: p.orderId,
+      action: "registered",
+      actor,
+      detail: { status: p.status, holdReasons: p.mapped.holdReasons },
+    })),
+  );
+  await emit(
+    tx,
+    store.organizationId,
+    ...plans.map((p) => ({
+      type: "order.registered" as const,
+      payload: { orderId: p.orderId, storeId: store.id },
+    })),
+    ...plans.flatMap((p) => heldOrStockChanged(store, p.orderId, p.mapped, p.status)),
+  );
+  return plans.map((p) => ({ orderId: p.orderId, outcome: "created", status: p.status, held: p.held }));
+}
+
+/** The store's rules, warehouse choice and mapping for each order, in memory after the page's reads. */
+async function planOrders(tx: Db, store: Store, batch: NewOrder[], cache?: ReadCache): Promise<Plan[]> {
+  const prepared = await prepareRegistrations(
+    tx,
+    store,
+    batch.map((b) => b.input),
+    cache,
+  );
+  const itemCodes = batch.flatMap((b) => b.input.lines.map((l) => l.itemCode ?? ""));
+  const context = await loadMappingContext(tx, store, itemCodes, cache);
+  return batch.map((b, i) => {
+    const rules = prepared[i] as PreparedOrder;
+    const mapped = mapOrder(rules.input, context);
+    mapped.holdReasons.push(...rules.holdReasons);
+    const needs = new Map<number, number>();
+    for (const line of mapped.lines)
+      for (const c of line.components) needs.set(c.productId, (needs.get(c.productId) ?? 0) + c.quantity);
+    return {
+      prepared: rules,
+      mapped,
+      payloadHash: b.payloadHash,
+      warehouseId: rules.columns.warehouseId,
+      held: mapped.holdReasons.length > 0,
+      needs,
+      allocated: false,
+      status: "awaiting_allocation",
+      shipmentId: null,
+      deliveryKey: null,
+      orderId: 0,
+    };
+  });
+}
+
+/** Locks the stock rows the batch needs and reserves, order by order, what is free (all of an order or none). */
+async function allocate(tx: Db, plans: Plan[]): Promise<void> {
+  const wanted = new Map<string, { product_id: number; warehouse_id: number }>();
+  for (const p of plans) {
+    if (p.held) continue; // a held order reserves nothing until it is mapped in full
+    for (const productId of p.needs.keys())
+      wanted.set(`${productId}:${p.warehouseId}`, { product_id: productId, warehouse_id: p.warehouseId });
+  }
+  const levels =
+    wanted.size === 0
+      ? []
+      : await queryRows<{ product_id: string; warehouse_id: string; free: number }>(
+          tx,
+          sql`SELECT s.product_id, s.warehouse_id, s.on_hand - s.reserved AS free
+        FROM stock_levels s
+        JOIN jsonb_to_recordset(${JSON.stringify([...wanted.values()])}::jsonb)
+          AS w(product_id bigint, warehouse_id bigint)
+          ON w.product_id = s.product_id AND w.warehouse_id = s.warehouse_id
+        ORDER BY s.warehouse_id, s.product_id
+        FOR UPDATE OF s`,
+        );
+  const free = new Map(levels.map((l) => [`${l.product_id}:${l.warehouse_id}`, Number(l.free)]));
+  const reserved = new Map<string, { product_id: number; warehouse_id: number; quantity: number }>();
+  for (const p of plans) {
+    if (p.held) continue;
+    const fits = [...p.needs].every(
+      ([productId, q]) => (free.get(`${productId}:${p.warehouseId}`) ?? 0) >= q,
+    );
+    if (!fits) continue;
+    p.allocated = true;
+    for (const [productId, quantity] of [...p.needs].sort((a, b) => a[0] - b[0])) {
+      const key = `${productId}:${p.warehouseId}`;
+      free.set(key, (free.get(key) ?? 0) - quantity);
+      const total = reserved.get(key) ?? { product_id: productId, warehouse_id: p.warehouseId, quantity: 0 };
+      total.quantity += quantity;
+      reserved.set(key, total);
+    }
+  }
+  if (reserved.size === 0) return;
+  await tx.execute(sql`
+    UPDATE stock_levels s SET reserved = s.reserved + r.quantity, updated_at = now()
+    FROM jsonb_to_recordset(${JSON.stringify([...reserved.values()])}::jsonb)
+      AS r(product_id bigint, warehouse_id bigint, quantity int)
+    WHERE s.product_id = r.product_id AND s.warehouse_id = r.warehouse_id`);
+}
+
+/** The ledger's reservation rows (one per allocated order and product), once the orders have their ids. */
+async function recordReservations(tx: Db, store: Store, plans: Plan[], actor: string): Promise<void> {
+  const rows = plans
+    .filter((p) => p.allocated)
+    .flatMap((p) =>
+      [...p.needs]
+        .sort((a, b) => a[0] - b[0])
+        .map(([productId, quantity]) => ({
+          organizationId: store.organizationId,
+          productId,
+          warehouseId: p.warehouseId,
+          kind: "reservation" as const,
+          onHandDelta: 0,
+          reservedDelta: quantity,
+          orderId: p.orderId,
+          actor,
+        })),
+    );
+  await insertRows(tx, stockLedger, rows);
+}
+
+/** Each order's status and whether it gets a shipment slip, as settleOrder decides for a new order. */
+function settle(store: Store, plans: Plan[]): void {
+  for (const p of plans) {
+    const input = p.prepared.input;
+    const facts = {
+      cancelled: false,
+      shipped: false,
+      held: p.held,
+      awaitingPayment:
+        (p.mapped.paymentMethod?.requiresPaymentConfirmation ?? false) && !input.paymentConfirmed,
+      allocated: p.allocated,
+      inTargetStatus: isInTargetStatus(input.channelStatus ?? null, store.targetStatuses),
+    };
+    p.status = deriveOrderStatus(facts);
+    if (needsShipmentSlip(facts)) {
+      const [address] = input.deliveryAddresses;
+      p.deliveryKey = deliveryKey({
+        address: { ...address },
+        deliveryMethodId: p.mapped.deliveryMethod?.id ?? null,
+        deliveryMethodReceived: input.deliveryMethod ?? null,
+        warehouseId: p.warehouseId,
+      });
+    }
+  }
+}
+
+async function insertShipments(tx: Db, store: Store, plans: Plan[]): Promise<void> {
+  const slipping = plans.filter((p) => p.deliveryKey !== null);
+  if (slipping.length === 0) return;
+  const ids = await queryRows<{ id: string }>(
+    tx,
+    sql`SELECT nextval(pg_get_serial_sequence('shipments', 'id')) AS id FROM generate_series(1, ${slipping.length})`,
+  );
+  for (const [i, p] of slipping.entries()) p.shipmentId = Number(ids[i]?.id);
+  await insertRows(
+    tx,
+    shipments,
+    slipping.map((p) => ({
+      id: p.shipmentId as number,
+      organizationId: store.organizationId,
+      storeId: store.id,
+      warehouseId: p.warehouseId,
+      status: p.allocated ? ("allocated" as const) : ("waiting" as const),
+    })),
+    { overridingSystemValue: true },
+  );
+}
+
+async function insertOrders(tx: Db, store: Store, plans: Plan[]): Promise<void> {
+  const inserted = await insertRows(
+    tx,
+    orders,
+    plans.map((p) => ({
+      organizationId: store.organizationId,
+      storeId: store.id,
+      orderCode: p.prepared.input.orderCode,
+      status: p.status,
+      allocated: p.allocated,
+      shipmentId: p.shipmentId,
+      deliveryKey: p.deliveryKey,
+      payloadHash: p.payloadHash,
+      ...orderColumns(p.prepared.input, p.mapped),
+      ...p.prepared.columns,
+    })),
+    { returning: ["id", "orderCode"] },
+  );
+  const ids = new Map(inserted.map((row) => [row.orderCode, row.id]));
+  for (const p of plans) p.orderId = ids.get(p.prepared.input.orderCode) as number;
+}
+
+async function insertLinesAndItems(tx: Db, plans: Plan[]): Promise<void> {
+  const withLines = plans.filter((p) => p.mapped.lines.length > 0);
+  if (withLines.length === 0) return;
+  const lines = await insertRows(
+    tx,
+    orderLines,
+    withLines.flatMap((p) =>
+      p.mapped.lines.map((line) => ({
+        orderId: p.orderId,
+        lineNo: line.lineNo,
+        itemCode: line.input.itemCode ?? null,
+        optionCode: line.input.optionCode ?? "",
+        name: line.input.name,
+        quantity: line.input.quantity,
+        unitPrice: line.input.unitPrice,
+        taxRate: line.input.taxRate ?? null,
+        correspondenceId: line.correspondenceId,
+      })),
+    ),
+    { returning: ["id", "orderId", "lineNo"] },
+  );
+  const lineIds = new Map(lines.map((l) => [`${l.orderId}:${l.lineNo}`, l.id]));
+  const items = withLines
+    .filter((p) => !p.held) // a held order's SKUs are only known for certain once it is mapped in full
+    .flatMap((p) =>
+      p.mapped.lines.flatMap((line) =>
+        line.components.map((c) => ({
+          orderId: p.orderId,
+          orderLineId: lineIds.get(`${p.orderId}:${line.lineNo}`) as number,
+          productId: c.productId,
+          warehouseId: p.warehouseId,
+          quantity: c.quantity,
+          allocated: p.allocated,
+        })),
+      ),
+    );
+  await insertRows(tx, orderItems, items);
+}
+
+async function insertShipmentLinesAndHistory(
+  tx: Db,
+  store: Store,
+  plans: Plan[],
+  actor: string,
+): Promise<void> {
+  const slipping = plans.filter((p) => p.shipmentId !== null);
+  if (slipping.length === 0) return;
+  const orderIds = slipping.map((p) => p.orderId);
+  await tx.execute(sql`
+    INSERT INTO ${shipmentLines} (shipment_id, order_id, product_id, quantity)
+    SELECT o.shipment_id, i.order_id, i.product_id, sum(i.quantity)::int
+    FROM ${orderItems} i JOIN ${orders} o ON o.id = i.order_id
+    WHERE i.order_id IN ${orderIds}
+    GROUP BY o.shipment_id, i.order_id, i.product_id`);
+  await recordShipmentChanges(
+    tx,
+    slipping.map((p) => ({
+      organizationId: store.organizationId,
+      shipmentId: p.shipmentId as number,
+      action: "created",
+      toStatus: p.allocated ? "allocated" : "waiting",
+      actor,
+      detail: { orderId: p.orderId },
+    })),
+  );
+}
+
+/**
+ * 自動同梱検索 for the batch's new slips. Every delivery key is locked (in key order) as one order's
+ * registration locks its own, so a registration elsewhere to the same address sees these slips; then one
+ * query finds which keys other open slips share, and only the slips that may travel with another (one
+ * before it in the batch, or one already open) are looked up in full by proposeBundle.
+ */
+async function lookForBundles(tx: Db, store: Store, plans: Plan[], actor: string): Promise<void> {
+  const slipping = plans.filter((p) => p.deliveryKey !== null);
+  if (slipping.length === 0) return;
+  const keys = [...new Set(slipping.map((p) => p.deliveryKey as string))].sort();
+  await tx.execute(sql`
+    SELECT pg_advisory_xact_lock(hashtextextended(k, ${store.organizationId}))
+    FROM (SELECT k FROM jsonb_array_elements_text(${JSON.stringify(keys)}::jsonb) AS k ORDER BY k) AS keys`);
+  const open = await tx
+    .selectDistinct({ deliveryKey: orders.deliveryKey })
+    .from(orders)
+    .innerJoin(shipments, eq(shipments.id, orders.shipmentId))
+    .where(
+      and(
+        eq(orders.organizationId, store.organizationId),
+        inArray(orders.deliveryKey, keys),
+        isNull(orders.cancelledAt),
+        isNull(orders.shippedAt),
+        notInArray(
+          orders.id,
+          slipping.map((p) => p.orderId),
+        ),
+        inArray(shipments.status, [...bundlableShipmentStatuses]),
+      ),
+    );
+  const shared = new Set(open.map((o) => o.deliveryKey));
+  const looking: Plan[] = [];
+  for (const p of slipping) {
+    if (shared.has(p.deliveryKey)) looking.push(p);
+    shared.add(p.deliveryKey); // a later slip of the batch to the same address looks this one up
+  }
+  if (looking.length === 0) return;
+  const rows = await tx
+    .select()
+    .from(orders)
+    .where(
+      inArray(
+        orders.id,
+        looking.map((p) => p.orderId),
+      ),
+    );
+  const byId = new Map(rows.map((row) => [row.id, row]));
+  for (const p of looking) {
+    const order = byId.get(p.orderId);
+    if (!order) continue;
+    const paymentMethodCode = p.mapped.paymentMethod?.code ?? null;
+    await proposeBundle(tx, { order, warehouseId: p.warehouseId, paymentMethodCode }, actor);
+  }
+}
