@@ -99,18 +99,16 @@ export async function recordRegistrations(
 ): Promise<void> {
   const applying = registered.filter((r) => r.prepared.applied.length > 0);
   if (applying.length === 0) return;
-  await tx
-    .insert(orderRuleApplications)
-    .values(
-      applying.flatMap(({ orderId, prepared }) =>
-        prepared.applied.map((a) => ({
-          orderId,
-          ruleId: a.ruleId,
-          ruleName: a.ruleName,
-          actions: a.actions,
-        })),
-      ),
-    );
+  await tx.insert(orderRuleApplications).values(
+    applying.flatMap(({ orderId, prepared }) =>
+      prepared.applied.map((a) => ({
+        orderId,
+        ruleId: a.ruleId,
+        ruleName: a.ruleName,
+        actions: a.actions,
+      })),
+    ),
+  );
   await tx.insert(orderHistory).values(
     applying.map(({ orderId, prepared }) => ({
       orderId,
