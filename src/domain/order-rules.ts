@@ -189,6 +189,8 @@ export function runOrderRules(
   rules: OrderRule[],
   lookups: RuleLookups = noLookups,
 ): RuleOutcome {
+  // Rules change a copy; a store without rules (most of an import's orders) keeps the order as it came.
+  if (rules.length === 0) return { input: order, holdReasons: [], tags: [], applied: [] };
   let outcome: RuleOutcome = { input: structuredClone(order), holdReasons: [], tags: [], applied: [] };
   for (const rule of rules) {
     if (!ruleMatches(outcome.input, rule, lookups)) continue;

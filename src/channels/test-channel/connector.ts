@@ -1,8 +1,10 @@
 // The test channel's connector: the model for every channel. Declares what the channel can do, splits
 // windows and batches to the channel's limits, and keeps paging resumable through an opaque cursor.
+
+import { z } from "zod";
 import type { RefreshGrant } from "../common/oauth.ts";
 import { slicedPages } from "../common/paging.ts";
-import { fieldOf, missing, readOrder } from "../common/read.ts";
+import { fieldOf, missing, readOrder, readSettings } from "../common/read.ts";
 import { inBatches } from "../common/stock.ts";
 import { ChannelError } from "../errors.ts";
 import type {
@@ -46,6 +48,12 @@ export const testChannelOAuthCapabilities = {
 } satisfies ConnectorCapabilities;
 
 /**
+ * Store settings: `requestsPerSecond`, the rate this shop's API key is granted when the channel granted it
+ * more (or less) than its published 10 a second; requests are paced under it.
+ */
+const optionsSchema = z.looseObject({ requestsPerSecond: z.number().positive().max(10_000).optional() });
+
+/**
  * Secrets: `apiKey`, or for OAuth2 `refreshToken`, `clientId`, `clientSecret` and (once issued)
  * `accessToken`. Endpoint: the channel's base URL (a simulator's in tests).
  */
@@ -54,11 +62,12 @@ export const createTestChannelConnector: ConnectorFactory = (settings) => {
   if (!endpoint) throw missing(channel, "an endpoint");
   const auth = readAuth(settings);
   const capabilities = auth.grant ? testChannelOAuthCapabilities : testChannelCapabilities;
+  const options = readSettings(channel, optionsSchema, settings.options);
   const client = createTestChannelClient({
     baseUrl: endpoint,
     token: () => auth.token,
     timeoutMs: settings.timeoutMs ?? 10_000,
-    requestsPerSecond: capabilities.requestsPerSecond,
+    requestsPerSecond: options.requestsPerSecond ?? capabilities.requestsPerSecond,
     onExchange: settings.onExchange,
   });
   const { maxWindowDays, pageSize } = capabilities.fetchOrders;
