@@ -9,10 +9,15 @@ import type { DomainError } from "../../domain/errors.ts";
 import { registerOrderPage } from "../../operations/register-order-page.ts";
 import type { RunContext } from "./context.ts";
 import { requireMasters } from "./import-prerequisites.ts";
+import { PageReader } from "./page-reader.ts";
 
 const dayMs = 86_400_000;
 /** Orders may change on the channel just before a window's end becomes visible: look back a little. */
 const overlapMs = 10 * 60_000;
+/** Pages fetched ahead of the one being registered. */
+const readAheadPages = 8;
+/** How many orders one transaction registers at most, when the channel answers faster than Kura registers. */
+const ordersPerTransaction = 500;
 
 const cursorSchema = z.object({
   windowFrom: z.string().optional(),
@@ -42,23 +47,26 @@ export async function importOrders(context: RunContext): Promise<void> {
   const window = { windowFrom: from.toISOString(), windowTo: to.toISOString() };
 
   // Each page is fetched from its cursor by a fresh iterator: a retried call resumes at that page (a
-  // generator that threw is finished and would only answer "done"). The next page is read while this one
-  // is registered; the cursor saved is still that of the next page not yet registered.
-  const fetchPage = (pageCursor: string | null) => {
-    const fetching = context.journal.call("fetch orders", () => firstPage(context, { from, to }, pageCursor));
-    fetching.catch(() => undefined); // awaited below; a page given up on must not fail the process meanwhile
-    return fetching;
-  };
-  let fetching = fetchPage(resuming ? (cursor.page ?? null) : null);
+  // generator that threw is finished and would only answer "done"). Pages are read ahead while the ones
+  // before them are registered, and the pages that have arrived are registered together (up to about
+  // `ordersPerTransaction` orders); the cursor saved is that of the first page not yet registered.
+  const reader = new PageReader(
+    (pageCursor) => context.journal.call("fetch orders", () => firstPage(context, { from, to }, pageCursor)),
+    resuming ? (cursor.page ?? null) : null,
+    readAheadPages,
+  );
+  const pagesTogether = Math.max(1, Math.floor(ordersPerTransaction / capability.pageSize));
   for (;;) {
-    const next = await fetching;
-    if (!next) break;
-    if (next.cursor !== null) fetching = fetchPage(next.cursor);
-    const cache = await pageCache(context, next.orders);
-    await registerPage(context, next.orders, cache);
-    for (const unreadable of next.rejected ?? []) await keepUnreadable(context, unreadable);
-    await context.checkpoint({ ...window, page: next.cursor });
-    if (next.cursor === null) break;
+    const pages = await reader.take(pagesTogether);
+    const last = pages.at(-1);
+    if (!last) break;
+    const orders = pages.flatMap((page) => page.orders);
+    await registerPage(context, orders, await pageCache(context, orders));
+    for (const unreadable of pages.flatMap((page) => page.rejected ?? [])) {
+      await keepUnreadable(context, unreadable);
+    }
+    await context.checkpoint({ ...window, page: last.cursor });
+    if (last.cursor === null) break;
   }
   await context.checkpoint({ completedTo: to.toISOString() });
 }
