@@ -1,5 +1,5 @@
 // Inserts many rows of one table in one statement with one parameter: the rows as a JSON array, read back
-// by jsonb_to_recordset with each column's own SQL type. Building a multi-row VALUES list through the
+// by json_to_recordset with each column's own SQL type. Building a multi-row VALUES list through the
 // query builder costs more than the database spends on the insert (a page of an import is thousands of
 // parameters); one JSON text costs a JSON.stringify. Columns given in no row take their defaults; a column
 // given in some rows is NULL in the others.
@@ -48,7 +48,7 @@ export async function insertRows<Table extends PgTable>(
   const answered = await queryRows<Record<string, unknown>>(
     tx,
     sql`INSERT INTO ${sql.identifier(getTableName(table))} (${names})${overriding}
-        SELECT ${names} FROM jsonb_to_recordset(${JSON.stringify(wire)}::jsonb) AS r(${types})${returningSql}`,
+        SELECT ${names} FROM json_to_recordset(${JSON.stringify(wire)}::json) AS r(${types})${returningSql}`,
   );
   return answered.map((row) => {
     const out: Record<string, unknown> = {};

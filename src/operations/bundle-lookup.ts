@@ -1,7 +1,7 @@
 // 自動同梱検索: when an order slip gets its shipment slip, one indexed lookup by its delivery key finds the
 // open slips it may travel with; a match makes or extends a bundle candidate (同梱候補), which locks their
 // shipment slips against starting work until an operator decides (operations/bundling.ts).
-import { and, asc, eq, inArray, isNull, ne, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, isNull, ne, notInArray, sql } from "drizzle-orm";
 import type { Db } from "../db/connection.ts";
 import { recordShipmentChanges } from "../db/repositories/shipment-history.ts";
 import {
@@ -64,29 +64,44 @@ export interface NewSlip {
   paymentMethodCode: string | null;
 }
 
+/** For a batch of new slips looked up in one transaction (create-orders.ts). */
+export interface BatchLookup {
+  /** Orders of the batch after this one: registered one by one, it would not have seen them yet. */
+  laterOrderIds: number[];
+  /** The caller already holds the advisory lock of the slip's delivery key. */
+  keyLocked: boolean;
+  settings: ShipmentSettings;
+}
+
 /** Time spent looking for bundles in this process (for the benchmark and, later, metrics). */
 export const bundlingStats = { lookups: 0, milliseconds: 0 };
 
 /** Looks for slips to bundle the order with; returns the candidate it joined, or null. */
-export async function proposeBundle(tx: Db, slip: NewSlip, actor: string): Promise<number | null> {
+export async function proposeBundle(
+  tx: Db,
+  slip: NewSlip,
+  actor: string,
+  batch?: BatchLookup,
+): Promise<number | null> {
   const started = performance.now();
   try {
-    return await lookUp(tx, slip, actor);
+    return await lookUp(tx, slip, actor, batch);
   } finally {
     bundlingStats.lookups += 1;
     bundlingStats.milliseconds += performance.now() - started;
   }
 }
 
-async function lookUp(tx: Db, slip: NewSlip, actor: string): Promise<number | null> {
+async function lookUp(tx: Db, slip: NewSlip, actor: string, batch?: BatchLookup): Promise<number | null> {
   const { order } = slip;
   const key = deliveryKeyOf(order, slip.warehouseId);
   if (order.deliveryKey !== key)
     await tx.update(orders).set({ deliveryKey: key }).where(eq(orders.id, order.id));
   // Two slips to one address registered at once (two stores, two workers) must see each other: the second
   // waits here until the first commits, then its lookup finds it. Held to the end of the transaction.
-  await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtextextended(${key}, ${order.organizationId}))`);
-  const settings = await loadShipmentSettings(tx, order.organizationId);
+  if (!batch?.keyLocked)
+    await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtextextended(${key}, ${order.organizationId}))`);
+  const settings = batch?.settings ?? (await loadShipmentSettings(tx, order.organizationId));
 
   const matches = await tx
     .select({
@@ -106,6 +121,7 @@ async function lookUp(tx: Db, slip: NewSlip, actor: string): Promise<number | nu
         isNull(orders.cancelledAt),
         isNull(orders.shippedAt),
         ne(orders.id, order.id),
+        batch?.laterOrderIds.length ? notInArray(orders.id, batch.laterOrderIds) : undefined,
         inArray(shipments.status, [...bundlableShipmentStatuses]),
         settings.crossStoreBundling ? undefined : eq(orders.storeId, order.storeId),
       ),

@@ -8,7 +8,7 @@ import { and, eq, inArray, isNull, notInArray, sql } from "drizzle-orm";
 import { insertRows } from "../db/bulk-insert.ts";
 import { type Db, queryRows } from "../db/connection.ts";
 import { loadMappingContext } from "../db/repositories/mapping-context.ts";
-import { emit } from "../db/repositories/outbox.ts";
+import { type DomainEvent, emit } from "../db/repositories/outbox.ts";
 import type { ReadCache } from "../db/repositories/read-cache.ts";
 import { recordShipmentChanges } from "../db/repositories/shipment-history.ts";
 import {
@@ -26,7 +26,7 @@ import type { OrderInput } from "../domain/order-input.ts";
 import { type MappedOrder, mapOrder } from "../domain/order-mapping.ts";
 import { deriveOrderStatus, isInTargetStatus, needsShipmentSlip } from "../domain/order-status.ts";
 import type { OrderStatus } from "../domain/statuses.ts";
-import { bundlableShipmentStatuses, proposeBundle } from "./bundle-lookup.ts";
+import { bundlableShipmentStatuses, loadShipmentSettings, proposeBundle } from "./bundle-lookup.ts";
 import { heldOrStockChanged, orderColumns, type RegisterOrderResult } from "./register-order.ts";
 import { type PreparedOrder, prepareRegistrations, recordRegistrations } from "./registration-rules.ts";
 
@@ -37,7 +37,7 @@ export interface NewOrder {
   payloadHash: string;
 }
 
-interface Plan {
+export interface OrderPlan {
   prepared: PreparedOrder;
   mapped: MappedOrder;
   payloadHash: string;
@@ -52,15 +52,18 @@ interface Plan {
   orderId: number;
 }
 
-/** Creates every order of `batch` (none exists yet); the results are in the batch's order. */
+/**
+ * Creates every planned order (none exists yet: a code that does exist fails the insert with 23505 and
+ * the caller registers one by one); the results are in the plans' order. A retried transaction plans
+ * the same orders again from what planOrders made.
+ */
 export async function createOrders(
   tx: Db,
   store: Store,
-  batch: NewOrder[],
+  plans: OrderPlan[],
   actor: string,
-  cache?: ReadCache,
 ): Promise<RegisterOrderResult[]> {
-  const plans = await planOrders(tx, store, batch, cache);
+  for (const p of plans) Object.assign(p, unsettled);
   await allocate(tx, plans);
   settle(store, plans);
   await insertShipments(tx, store, plans);
@@ -83,28 +86,58 @@ export async function createOrders(
       detail: { status: p.status, holdReasons: p.mapped.holdReasons },
     })),
   );
-  await emit(
-    tx,
-    store.organizationId,
-    ...plans.map((p) => ({
-      type: "order.registered" as const,
-      payload: { orderId: p.orderId, storeId: store.id },
-    })),
-    ...plans.flatMap((p) => heldOrStockChanged(store, p.orderId, p.mapped, p.status)),
-  );
+  await emit(tx, store.organizationId, ...batchEvents(store, plans));
   return plans.map((p) => ({ orderId: p.orderId, outcome: "created", status: p.status, held: p.held }));
 }
 
-/** The store's rules, warehouse choice and mapping for each order, in memory after the page's reads. */
-async function planOrders(tx: Db, store: Store, batch: NewOrder[], cache?: ReadCache): Promise<Plan[]> {
+/** What a plan learns in createOrders, as it is before. */
+const unsettled = {
+  allocated: false,
+  status: "awaiting_allocation" as OrderStatus,
+  shipmentId: null,
+  deliveryKey: null,
+  orderId: 0,
+};
+
+/**
+ * Each order's "registered" and "held" events, and one "stock changed" for the batch with every product
+ * an order that is not held reserves (one event per order would say the same thing many times over).
+ */
+function batchEvents(store: Store, plans: OrderPlan[]): DomainEvent[] {
+  const events: DomainEvent[] = [];
+  const touched = new Set<number>();
+  for (const p of plans) {
+    events.push({ type: "order.registered", payload: { orderId: p.orderId, storeId: store.id } });
+    for (const event of heldOrStockChanged(store, p.orderId, p.mapped, p.status)) {
+      if (event.type === "stock.changed") for (const id of event.payload.productIds) touched.add(id);
+      else events.push(event);
+    }
+  }
+  if (touched.size > 0) {
+    events.push({ type: "stock.changed", payload: { productIds: [...touched].sort((a, b) => a - b) } });
+  }
+  return events;
+}
+
+/**
+ * The store's rules, warehouse choice and mapping for each order, in memory after the page's reads; made
+ * before the transaction that creates them (whether Kura's codes are taken is checked again by the unique
+ * index when they are inserted).
+ */
+export async function planOrders(
+  db: Db,
+  store: Store,
+  batch: NewOrder[],
+  cache?: ReadCache,
+): Promise<OrderPlan[]> {
   const prepared = await prepareRegistrations(
-    tx,
+    db,
     store,
     batch.map((b) => b.input),
     cache,
   );
   const itemCodes = batch.flatMap((b) => b.input.lines.map((l) => l.itemCode ?? ""));
-  const context = await loadMappingContext(tx, store, itemCodes, cache);
+  const context = await loadMappingContext(db, store, itemCodes, cache);
   return batch.map((b, i) => {
     const rules = prepared[i] as PreparedOrder;
     const mapped = mapOrder(rules.input, context);
@@ -129,7 +162,7 @@ async function planOrders(tx: Db, store: Store, batch: NewOrder[], cache?: ReadC
 }
 
 /** Locks the stock rows the batch needs and reserves, order by order, what is free (all of an order or none). */
-async function allocate(tx: Db, plans: Plan[]): Promise<void> {
+async function allocate(tx: Db, plans: OrderPlan[]): Promise<void> {
   const wanted = new Map<string, { product_id: number; warehouse_id: number }>();
   for (const p of plans) {
     if (p.held) continue; // a held order reserves nothing until it is mapped in full
@@ -143,7 +176,7 @@ async function allocate(tx: Db, plans: Plan[]): Promise<void> {
           tx,
           sql`SELECT s.product_id, s.warehouse_id, s.on_hand - s.reserved AS free
         FROM stock_levels s
-        JOIN jsonb_to_recordset(${JSON.stringify([...wanted.values()])}::jsonb)
+        JOIN json_to_recordset(${JSON.stringify([...wanted.values()])}::json)
           AS w(product_id bigint, warehouse_id bigint)
           ON w.product_id = s.product_id AND w.warehouse_id = s.warehouse_id
         ORDER BY s.warehouse_id, s.product_id
@@ -169,13 +202,13 @@ async function allocate(tx: Db, plans: Plan[]): Promise<void> {
   if (reserved.size === 0) return;
   await tx.execute(sql`
     UPDATE stock_levels s SET reserved = s.reserved + r.quantity, updated_at = now()
-    FROM jsonb_to_recordset(${JSON.stringify([...reserved.values()])}::jsonb)
+    FROM json_to_recordset(${JSON.stringify([...reserved.values()])}::json)
       AS r(product_id bigint, warehouse_id bigint, quantity int)
     WHERE s.product_id = r.product_id AND s.warehouse_id = r.warehouse_id`);
 }
 
 /** The ledger's reservation rows (one per allocated order and product), once the orders have their ids. */
-async function recordReservations(tx: Db, store: Store, plans: Plan[], actor: string): Promise<void> {
+async function recordReservations(tx: Db, store: Store, plans: OrderPlan[], actor: string): Promise<void> {
   const rows = plans
     .filter((p) => p.allocated)
     .flatMap((p) =>
@@ -196,7 +229,7 @@ async function recordReservations(tx: Db, store: Store, plans: Plan[], actor: st
 }
 
 /** Each order's status and whether it gets a shipment slip, as settleOrder decides for a new order. */
-function settle(store: Store, plans: Plan[]): void {
+function settle(store: Store, plans: OrderPlan[]): void {
   for (const p of plans) {
     const input = p.prepared.input;
     const facts = {
@@ -221,7 +254,7 @@ function settle(store: Store, plans: Plan[]): void {
   }
 }
 
-async function insertShipments(tx: Db, store: Store, plans: Plan[]): Promise<void> {
+async function insertShipments(tx: Db, store: Store, plans: OrderPlan[]): Promise<void> {
   const slipping = plans.filter((p) => p.deliveryKey !== null);
   if (slipping.length === 0) return;
   const ids = await queryRows<{ id: string }>(
@@ -243,7 +276,7 @@ async function insertShipments(tx: Db, store: Store, plans: Plan[]): Promise<voi
   );
 }
 
-async function insertOrders(tx: Db, store: Store, plans: Plan[]): Promise<void> {
+async function insertOrders(tx: Db, store: Store, plans: OrderPlan[]): Promise<void> {
   const inserted = await insertRows(
     tx,
     orders,
@@ -265,7 +298,7 @@ async function insertOrders(tx: Db, store: Store, plans: Plan[]): Promise<void> 
   for (const p of plans) p.orderId = ids.get(p.prepared.input.orderCode) as number;
 }
 
-async function insertLinesAndItems(tx: Db, plans: Plan[]): Promise<void> {
+async function insertLinesAndItems(tx: Db, plans: OrderPlan[]): Promise<void> {
   const withLines = plans.filter((p) => p.mapped.lines.length > 0);
   if (withLines.length === 0) return;
   const lines = await insertRows(
@@ -307,7 +340,7 @@ async function insertLinesAndItems(tx: Db, plans: Plan[]): Promise<void> {
 async function insertShipmentLinesAndHistory(
   tx: Db,
   store: Store,
-  plans: Plan[],
+  plans: OrderPlan[],
   actor: string,
 ): Promise<void> {
   const slipping = plans.filter((p) => p.shipmentId !== null);
@@ -338,13 +371,13 @@ async function insertShipmentLinesAndHistory(
  * query finds which keys other open slips share, and only the slips that may travel with another (one
  * before it in the batch, or one already open) are looked up in full by proposeBundle.
  */
-async function lookForBundles(tx: Db, store: Store, plans: Plan[], actor: string): Promise<void> {
+async function lookForBundles(tx: Db, store: Store, plans: OrderPlan[], actor: string): Promise<void> {
   const slipping = plans.filter((p) => p.deliveryKey !== null);
   if (slipping.length === 0) return;
   const keys = [...new Set(slipping.map((p) => p.deliveryKey as string))].sort();
   await tx.execute(sql`
     SELECT pg_advisory_xact_lock(hashtextextended(k, ${store.organizationId}))
-    FROM (SELECT k FROM jsonb_array_elements_text(${JSON.stringify(keys)}::jsonb) AS k ORDER BY k) AS keys`);
+    FROM (SELECT k FROM json_array_elements_text(${JSON.stringify(keys)}::json) AS k ORDER BY k) AS keys`);
   const open = await tx
     .selectDistinct({ deliveryKey: orders.deliveryKey })
     .from(orders)
@@ -363,7 +396,7 @@ async function lookForBundles(tx: Db, store: Store, plans: Plan[], actor: string
       ),
     );
   const shared = new Set(open.map((o) => o.deliveryKey));
-  const looking: Plan[] = [];
+  const looking: OrderPlan[] = [];
   for (const p of slipping) {
     if (shared.has(p.deliveryKey)) looking.push(p);
     shared.add(p.deliveryKey); // a later slip of the batch to the same address looks this one up
@@ -379,10 +412,19 @@ async function lookForBundles(tx: Db, store: Store, plans: Plan[], actor: string
       ),
     );
   const byId = new Map(rows.map((row) => [row.id, row]));
+  const settings = await loadShipmentSettings(tx, store.organizationId);
+  const position = new Map(slipping.map((p, i) => [p.orderId, i]));
   for (const p of looking) {
     const order = byId.get(p.orderId);
     if (!order) continue;
     const paymentMethodCode = p.mapped.paymentMethod?.code ?? null;
-    await proposeBundle(tx, { order, warehouseId: p.warehouseId, paymentMethodCode }, actor);
+    const later = slipping
+      .slice((position.get(p.orderId) ?? 0) + 1)
+      .filter((q) => q.deliveryKey === p.deliveryKey);
+    await proposeBundle(tx, { order, warehouseId: p.warehouseId, paymentMethodCode }, actor, {
+      laterOrderIds: later.map((q) => q.orderId),
+      keyLocked: true,
+      settings,
+    });
   }
 }

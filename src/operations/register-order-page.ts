@@ -11,7 +11,7 @@ import { orders } from "../db/schema.ts";
 import { DomainError } from "../domain/errors.ts";
 import { type OrderInput, orderInputSchema } from "../domain/order-input.ts";
 import { parseInput } from "../domain/parse.ts";
-import { createOrders } from "./create-orders.ts";
+import { createOrders, type OrderPlan, planOrders } from "./create-orders.ts";
 import { hashOrder, type RegisterOrderResult, registerOrder } from "./register-order.ts";
 
 export interface RegisterPageCommand {
@@ -33,6 +33,26 @@ interface Parsed {
 }
 
 export async function registerOrderPage(db: Db, command: RegisterPageCommand): Promise<PageOutcome[]> {
+  return commitPage(db, await preparePage(db, command));
+}
+
+/** A page read, sorted and planned, before anything of it is written. */
+export interface PreparedPage {
+  command: RegisterPageCommand & { cache: ReadCache };
+  store: Awaited<ReturnType<typeof getStore>>;
+  outcomes: Array<PageOutcome | undefined>;
+  /** The new orders, planned; created together by commitPage. */
+  fresh: Array<{ index: number; plan: OrderPlan }>;
+  /** Places of the orders registered one by one. */
+  oneByOne: number[];
+}
+
+/**
+ * Validates the page, answers what is unchanged and plans the new orders: reads only, so an import may
+ * prepare its next page while this one commits. What another transaction changes meanwhile is met when
+ * the page commits (a code created meanwhile fails the batch's insert, and the page goes one by one).
+ */
+export async function preparePage(db: Db, command: RegisterPageCommand): Promise<PreparedPage> {
   const cache = command.cache ?? new ReadCache();
   const { organizationId, storeId } = command;
   const store = await cachedRead(cache, `store:${organizationId}:${storeId}`, () =>
@@ -70,29 +90,43 @@ export async function registerOrderPage(db: Db, command: RegisterPageCommand): P
       outcomes[p.index] = { ok: true, result };
     } else oneByOne.push(p.index);
   }
+  const plans = fresh.length > 0 ? await planOrders(db, store, fresh, cache) : [];
+  return {
+    command: { ...command, cache },
+    store,
+    outcomes,
+    fresh: fresh.map((p, i) => ({ index: p.index, plan: plans[i] as OrderPlan })),
+    oneByOne,
+  };
+}
 
+/** Creates the page's new orders in one transaction, then registers the rest one by one. */
+export async function commitPage(db: Db, page: PreparedPage): Promise<PageOutcome[]> {
+  const { command, store, outcomes, fresh } = page;
+  const oneByOne = [...page.oneByOne];
   if (fresh.length > 0) {
     try {
-      const results = await inTransaction(db, (tx) => createOrders(tx, store, fresh, command.actor, cache));
-      for (const [i, p] of fresh.entries()) {
+      const plans = fresh.map((f) => f.plan);
+      const results = await inTransaction(db, (tx) => createOrders(tx, store, plans, command.actor));
+      for (const [i, f] of fresh.entries()) {
         const result = results[i];
-        if (result) outcomes[p.index] = { ok: true, result };
+        if (result) outcomes[f.index] = { ok: true, result };
       }
     } catch (error) {
       // Another registration of one of these codes won a race: one by one, each sees what is there now.
       if (!(error instanceof DomainError) && pgErrorCode(error) !== "23505") throw error;
-      oneByOne.push(...fresh.map((p) => p.index));
+      oneByOne.push(...fresh.map((f) => f.index));
     }
   }
 
   for (const index of oneByOne.sort((a, b) => a - b)) {
     try {
       const result = await registerOrder(db, {
-        organizationId,
-        storeId,
+        organizationId: command.organizationId,
+        storeId: command.storeId,
         order: command.orders[index],
         actor: command.actor,
-        cache,
+        cache: command.cache,
       });
       outcomes[index] = { ok: true, result };
     } catch (error) {

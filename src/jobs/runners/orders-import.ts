@@ -6,7 +6,7 @@ import { loadMappingContext } from "../../db/repositories/mapping-context.ts";
 import { ReadCache } from "../../db/repositories/read-cache.ts";
 import { inboundRejects } from "../../db/schema.ts";
 import type { DomainError } from "../../domain/errors.ts";
-import { registerOrderPage } from "../../operations/register-order-page.ts";
+import { commitPage, type PreparedPage, preparePage } from "../../operations/register-order-page.ts";
 import type { RunContext } from "./context.ts";
 import { requireMasters } from "./import-prerequisites.ts";
 import { PageReader } from "./page-reader.ts";
@@ -56,13 +56,30 @@ export async function importOrders(context: RunContext): Promise<void> {
     readAheadPages,
   );
   const pagesTogether = Math.max(1, Math.floor(ordersPerTransaction / capability.pageSize));
-  for (;;) {
+  // The next pages are validated and planned (reads only) while the ones before them commit.
+  const { store } = context;
+  const prepareNext = async () => {
     const pages = await reader.take(pagesTogether);
-    const last = pages.at(-1);
-    if (!last) break;
+    if (pages.length === 0) return null;
     const orders = pages.flatMap((page) => page.orders);
-    await registerPage(context, orders, await pageCache(context, orders));
-    for (const unreadable of pages.flatMap((page) => page.rejected ?? [])) {
+    const cache = await pageCache(context, orders);
+    const prepared = await preparePage(context.db, {
+      organizationId: store.organizationId,
+      storeId: store.id,
+      orders,
+      actor: `sync:${store.channel}`,
+      cache,
+    });
+    return { pages, prepared };
+  };
+  let preparing = settledLater(prepareNext());
+  for (;;) {
+    const batch = await preparing;
+    const last = batch?.pages.at(-1);
+    if (!batch || !last) break;
+    preparing = settledLater(last.cursor === null ? Promise.resolve(null) : prepareNext());
+    await commitAndCount(context, batch.prepared);
+    for (const unreadable of batch.pages.flatMap((page) => page.rejected ?? [])) {
       await keepUnreadable(context, unreadable);
     }
     await context.checkpoint({ ...window, page: last.cursor });
@@ -114,21 +131,21 @@ async function pageCache(context: RunContext, orders: unknown[]): Promise<ReadCa
   return cache;
 }
 
-async function registerPage(context: RunContext, page: unknown[], cache: ReadCache): Promise<void> {
-  const { journal, store } = context;
-  const outcomes = await registerOrderPage(context.db, {
-    organizationId: store.organizationId,
-    storeId: store.id,
-    orders: page,
-    actor: `sync:${store.channel}`,
-    cache,
-  });
+/** Marks a promise handled now (it is awaited later), so a run that stops meanwhile does not crash the process. */
+function settledLater<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => undefined);
+  return promise;
+}
+
+async function commitAndCount(context: RunContext, page: PreparedPage): Promise<void> {
+  const { journal } = context;
+  const outcomes = await commitPage(context.db, page);
   for (const [i, outcome] of outcomes.entries()) {
     journal.count("fetched");
     if (outcome.ok) {
       journal.count(outcome.result.outcome);
       if (outcome.result.held && outcome.result.outcome !== "unchanged") journal.count("held");
-    } else await keepRefused(context, page[i], outcome.error);
+    } else await keepRefused(context, page.command.orders[i], outcome.error);
   }
 }
 
