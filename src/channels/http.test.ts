@@ -120,6 +120,18 @@ describe("ChannelHttp", () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(4 * 50);
   });
 
+  it("keeps clients of one account together under the channel's rate, each paced at the full rate", async () => {
+    // The simulator counts 10 requests a second per API key, as the channel does; each client is allowed 10.
+    const account = `store 1 at ${simulator.url}`;
+    const clients = [1, 2, 3].map(() => http({ requestsPerSecond: 10, pacingAccount: account }));
+
+    const answers = await Promise.all(
+      clients.flatMap((client) => Array.from({ length: 8 }, () => getShop(client))),
+    );
+
+    expect(answers.map((a) => a.status)).toEqual(Array(24).fill(200)); // a 429 would have thrown
+  });
+
   it("sends nothing more before the Retry-After of a 429 has passed", async () => {
     const client = http({ requestsPerSecond: 50 });
     simulator.injectFaults({ kind: "rate_limit", retryAfterSeconds: 1 });

@@ -1,6 +1,7 @@
 // The HTTP client every connector uses: built-in fetch with a timeout and request pacing, HTTP failures
 // turned into ChannelError kinds, and a logging hook that only ever sees redacted values.
 import { ChannelError, type ChannelErrorKind } from "./errors.ts";
+import { pacerFor, type RequestPacer } from "./request-pacer.ts";
 
 export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 
@@ -42,8 +43,13 @@ export interface ChannelHttpOptions {
   baseUrl: string;
   /** Per request, body included. Default 30 s. */
   timeoutMs?: number;
-  /** Spaces request starts so this rate is never exceeded from this client. */
+  /** Spaces request starts so this rate is never exceeded from this client (or its account, below). */
   requestsPerSecond?: number;
+  /**
+   * The channel account this client calls for (the engine names the store): clients of one account share
+   * one pacer, so their requests together stay under the rate.
+   */
+  pacingAccount?: string;
   /** Headers for every request (auth); called per request so rotated credentials apply at once. */
   headers?: () => Record<string, string>;
   /** Reads the channel's own error code and message from an error response body. */
@@ -52,30 +58,19 @@ export interface ChannelHttpOptions {
 }
 
 const defaultTimeoutMs = 30_000;
-/** Network latency varies, so requests are spaced wider than the published rate (a sliding-window limiter
- * counts arrivals, which bunch up). */
-const pacingMargin = 1.15;
-/** However often a channel answers 429, a client never waits longer than this between requests. */
-const maxSlowedIntervalMs = 10_000;
-
 export class ChannelHttp {
   readonly #options: ChannelHttpOptions;
-  /** The spacing the channel's published rate allows. */
-  readonly #baseIntervalMs: number;
-  /** The spacing now: wider after a 429, back to the base step by step as answers succeed. */
-  #intervalMs: number;
-  #nextSlot = 0;
+  readonly #pacer: RequestPacer | undefined;
 
   constructor(options: ChannelHttpOptions) {
     this.#options = options;
-    this.#baseIntervalMs = options.requestsPerSecond
-      ? Math.ceil((1000 / options.requestsPerSecond) * pacingMargin)
-      : 0;
-    this.#intervalMs = this.#baseIntervalMs;
+    this.#pacer = options.requestsPerSecond
+      ? pacerFor(options.requestsPerSecond, options.pacingAccount)
+      : undefined;
   }
 
   async request<T = unknown>(request: HttpRequest): Promise<HttpResponse<T>> {
-    await this.#pace();
+    await this.#pacer?.turn();
     const { channel, timeoutMs = defaultTimeoutMs } = this.#options;
     const url = this.#url(request);
     const headers: Record<string, string> = {
@@ -109,11 +104,11 @@ export class ChannelHttp {
       exchange.responseBody = redact(responseBody);
       if (!response.ok && !request.answerStatuses?.includes(response.status)) {
         const error = this.#errorForResponse(request, response, responseBody);
-        if (error.kind === "rate_limited") this.#slowDown(error.retryAfterMs);
+        if (error.kind === "rate_limited") this.#pacer?.rateLimited(error.retryAfterMs);
         throw error;
       }
       if (responseBody instanceof MalformedJson) throw this.#errorForMalformed(request, responseBody);
-      this.#speedUp();
+      this.#pacer?.answered();
       return { status: response.status, headers: response.headers, body: responseBody as T };
     } catch (error) {
       const channelError =
@@ -124,33 +119,6 @@ export class ChannelHttp {
       exchange.durationMs = Math.round(performance.now() - started);
       this.#options.onExchange?.(exchange);
     }
-  }
-
-  async #pace(): Promise<void> {
-    if (this.#intervalMs === 0) return;
-    const now = Date.now();
-    const wait = this.#nextSlot - now;
-    this.#nextSlot = Math.max(now, this.#nextSlot) + this.#intervalMs;
-    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-  }
-
-  /**
-   * An answer that was not a 429 earns back a tenth of the extra spacing, so one 429 (another process
-   * using the same key, a burst on the channel's side) slows a long run for a while, not to its end.
-   */
-  #speedUp(): void {
-    if (this.#intervalMs <= this.#baseIntervalMs) return;
-    const next = this.#baseIntervalMs + (this.#intervalMs - this.#baseIntervalMs) * 0.9;
-    this.#intervalMs = next - this.#baseIntervalMs < 1 ? this.#baseIntervalMs : next;
-  }
-
-  /**
-   * The channel said 429: nothing more from this client before Retry-After, and from then on at most one
-   * request per Retry-After (or half the rate without one) — a retry must not meet the same limit again.
-   */
-  #slowDown(retryAfterMs = 0): void {
-    this.#intervalMs = Math.min(maxSlowedIntervalMs, Math.max(this.#intervalMs * 2, retryAfterMs, 100));
-    this.#nextSlot = Math.max(this.#nextSlot, Date.now() + retryAfterMs);
   }
 
   #url(request: HttpRequest): string {

@@ -222,6 +222,12 @@ export interface ConnectorSettings {
   timeoutMs?: number;
   /** Called after every HTTP exchange, with secrets already redacted. */
   onExchange?: (exchange: HttpExchange) => void;
+  /**
+   * The account the channel counts requests against (the engine gives the store): every connector built
+   * for it in this process paces its requests with the same pacer, so a store's runs at once (import, stock
+   * push, resync, shipment notice) share the channel's rate instead of each taking all of it.
+   */
+  pacingAccount?: string;
 }
 
 export type ConnectorFactory = (settings: ConnectorSettings) => Connector;

@@ -248,6 +248,9 @@ async function connectorFor(options: EngineOptions, store: StoreRow): Promise<Co
         options: store.settings,
         timeoutMs: options.connectorTimeoutMs,
         onExchange: (exchange) => options.log.debug({ storeId: store.id, exchange }, "channel call"),
+        // The store's account on the channel; the endpoint too, so two databases in one process (tests,
+        // benches) whose stores share an id but not a channel do not share a pacer.
+        pacingAccount: `store ${store.id} at ${endpoint ?? store.channel}`,
       });
     } catch (error) {
       if (isChannelError(error)) throw error;

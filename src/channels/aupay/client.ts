@@ -23,6 +23,8 @@ export interface AuPayClientOptions {
   shopId: string;
   timeoutMs?: number;
   requestsPerSecond?: number;
+  /** The account whose request rate this client shares (see ChannelHttpOptions). */
+  pacingAccount?: string;
   onExchange?: (exchange: HttpExchange) => void;
 }
 
@@ -34,6 +36,7 @@ export function createAuPayClient(options: AuPayClientOptions) {
     baseUrl: options.baseUrl,
     timeoutMs: options.timeoutMs,
     requestsPerSecond: options.requestsPerSecond,
+    pacingAccount: options.pacingAccount,
     headers: () => ({ authorization: `Bearer ${options.apiKey}`, accept: "application/xml" }),
     readError: readXmlError,
     onExchange: options.onExchange,

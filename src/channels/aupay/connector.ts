@@ -52,6 +52,7 @@ export const createAuPayConnector: ConnectorFactory = (settings) => {
     shopId,
     timeoutMs: settings.timeoutMs ?? 10_000,
     requestsPerSecond: auPayCapabilities.requestsPerSecond,
+    pacingAccount: settings.pacingAccount,
     onExchange: settings.onExchange,
   });
   const { maxWindowDays, pageSize } = auPayCapabilities.fetchOrders;

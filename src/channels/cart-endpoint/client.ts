@@ -12,6 +12,8 @@ export interface CartEndpointClientOptions {
   password: string;
   timeoutMs?: number;
   requestsPerSecond?: number;
+  /** The account whose request rate this client shares (see ChannelHttpOptions). */
+  pacingAccount?: string;
   onExchange?: (exchange: HttpExchange) => void;
 }
 
@@ -25,6 +27,7 @@ export function createCartEndpointClient(options: CartEndpointClientOptions) {
     baseUrl: options.url,
     timeoutMs: options.timeoutMs,
     requestsPerSecond: options.requestsPerSecond,
+    pacingAccount: options.pacingAccount,
     headers: () => ({ authorization: `Basic ${basic}` }),
     onExchange: options.onExchange,
   });

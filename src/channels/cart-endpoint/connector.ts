@@ -39,6 +39,7 @@ export const createCartEndpointConnector: ConnectorFactory = (settings) => {
     password,
     timeoutMs: settings.timeoutMs ?? 10_000,
     requestsPerSecond,
+    pacingAccount: settings.pacingAccount,
     onExchange: settings.onExchange,
   });
   const notSupported = (what: string) =>

@@ -23,6 +23,8 @@ export interface EcforceClientOptions {
   token: string;
   timeoutMs?: number;
   requestsPerSecond: number;
+  /** The account whose request rate this client shares (see ChannelHttpOptions). */
+  pacingAccount?: string;
   onExchange?: (exchange: HttpExchange) => void;
 }
 
@@ -55,6 +57,7 @@ export function createEcforceClient(options: EcforceClientOptions) {
     baseUrl: options.baseUrl,
     timeoutMs: options.timeoutMs,
     requestsPerSecond: options.requestsPerSecond,
+    pacingAccount: options.pacingAccount,
     headers: () => ({ authorization: `Token token="${options.token}"` }),
     readError: readEcforceError,
     onExchange: options.onExchange,

@@ -91,6 +91,7 @@ export const createEcforceConnector: ConnectorFactory = (settings) => {
     token,
     timeoutMs: settings.timeoutMs ?? 15_000,
     requestsPerSecond: options.requestsPerSecond,
+    pacingAccount: settings.pacingAccount,
     onExchange: settings.onExchange,
   });
   const capabilities = ecforceCapabilities(options);

@@ -15,6 +15,8 @@ export interface FutureshopClientOptions {
   shopKey: string;
   timeoutMs?: number;
   requestsPerSecond?: number;
+  /** The account whose request rate this client shares (see ChannelHttpOptions). */
+  pacingAccount?: string;
   onExchange?: (exchange: HttpExchange) => void;
 }
 
@@ -27,6 +29,7 @@ export function createFutureshopClient(options: FutureshopClientOptions) {
     baseUrl: options.baseUrl,
     timeoutMs: options.timeoutMs,
     requestsPerSecond: options.requestsPerSecond,
+    pacingAccount: options.pacingAccount,
     headers: () => ({
       "x-shop-key": options.shopKey,
       ...(token ? { authorization: `Bearer ${token}` } : {}),

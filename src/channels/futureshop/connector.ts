@@ -42,6 +42,7 @@ export const createFutureshopConnector: ConnectorFactory = (settings) => {
     shopKey,
     timeoutMs: settings.timeoutMs ?? 10_000,
     requestsPerSecond: futureshopCapabilities.requestsPerSecond,
+    pacingAccount: settings.pacingAccount,
     onExchange: settings.onExchange,
   });
   const { maxWindowDays, pageSize } = futureshopCapabilities.fetchOrders;

@@ -28,6 +28,8 @@ export interface MakeShopClientOptions {
   service: string;
   timeoutMs?: number;
   requestsPerSecond?: number;
+  /** The account whose request rate this client shares (see ChannelHttpOptions). */
+  pacingAccount?: string;
   onExchange?: (exchange: HttpExchange) => void;
 }
 
@@ -39,6 +41,7 @@ export function createMakeShopClient(options: MakeShopClientOptions) {
     baseUrl: options.baseUrl,
     timeoutMs: options.timeoutMs,
     requestsPerSecond: options.requestsPerSecond,
+    pacingAccount: options.pacingAccount,
     readError: (body) => {
       const parsed = responseSchema.safeParse(body);
       return parsed.success ? parsed.data.response : undefined;

@@ -40,6 +40,7 @@ export const createMakeShopConnector: ConnectorFactory = (settings) => {
     service: parsed.success ? parsed.data.service : "kura",
     timeoutMs: settings.timeoutMs ?? 10_000,
     requestsPerSecond: makeShopCapabilities.requestsPerSecond,
+    pacingAccount: settings.pacingAccount,
     onExchange: settings.onExchange,
   });
   const { pageSize } = makeShopCapabilities.fetchOrders;

@@ -16,6 +16,8 @@ export interface Qoo10ClientOptions {
   password: string;
   timeoutMs?: number;
   requestsPerSecond?: number;
+  /** The account whose request rate this client shares (see ChannelHttpOptions). */
+  pacingAccount?: string;
   onExchange?: (exchange: HttpExchange) => void;
 }
 
@@ -30,6 +32,7 @@ export function createQoo10Client(options: Qoo10ClientOptions) {
     baseUrl: options.baseUrl,
     timeoutMs: options.timeoutMs,
     requestsPerSecond: options.requestsPerSecond,
+    pacingAccount: options.pacingAccount,
     readError: (body) => {
       const parsed = envelopeSchema.safeParse(body);
       return parsed.success

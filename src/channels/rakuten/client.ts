@@ -45,6 +45,8 @@ export interface RakutenClientOptions {
   licenseKey: string;
   /** Per API (order, inventory, item, other): RMS limits each on its own. */
   requestsPerSecond: number;
+  /** The account whose request rate this client shares (see ChannelHttpOptions). */
+  pacingAccount?: string;
   timeoutMs?: number;
   onExchange?: (exchange: HttpExchange) => void;
 }
@@ -227,6 +229,7 @@ function pacedHttp(options: RakutenClientOptions, authorization: string): Channe
     baseUrl: options.baseUrl,
     timeoutMs: options.timeoutMs,
     requestsPerSecond: options.requestsPerSecond,
+    pacingAccount: options.pacingAccount,
     headers: () => ({ authorization }),
     readError: readRmsError,
     onExchange: options.onExchange,

@@ -89,6 +89,7 @@ export const createRakutenConnector: ConnectorFactory = (settings) => {
     serviceSecret,
     licenseKey,
     requestsPerSecond: options.requestsPerSecond,
+    pacingAccount: settings.pacingAccount,
     timeoutMs: settings.timeoutMs ?? 30_000,
     onExchange: settings.onExchange,
   });

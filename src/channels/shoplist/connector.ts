@@ -39,6 +39,7 @@ export const createShoplistConnector: ConnectorFactory = (settings) => {
     baseUrl: settings.endpoint ?? defaultEndpoint,
     timeoutMs: settings.timeoutMs ?? 10_000,
     requestsPerSecond: shoplistCapabilities.requestsPerSecond,
+    pacingAccount: settings.pacingAccount,
     headers: () => ({ "x-api-key": apiKey }),
     onExchange: settings.onExchange,
   });

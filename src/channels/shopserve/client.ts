@@ -19,6 +19,8 @@ export interface ShopserveClientOptions {
   managerKey: string;
   timeoutMs?: number;
   requestsPerSecond?: number;
+  /** The account whose request rate this client shares (see ChannelHttpOptions). */
+  pacingAccount?: string;
   onExchange?: (exchange: HttpExchange) => void;
 }
 
@@ -29,6 +31,7 @@ export function createShopserveClient(options: ShopserveClientOptions) {
     baseUrl: options.baseUrl,
     timeoutMs: options.timeoutMs,
     requestsPerSecond: options.requestsPerSecond,
+    pacingAccount: options.pacingAccount,
     headers: () => ({ authorization: `Basic ${basic}` }),
     onExchange: options.onExchange,
   });

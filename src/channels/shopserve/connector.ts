@@ -34,6 +34,7 @@ export const createShopserveConnector: ConnectorFactory = (settings) => {
     managerKey,
     timeoutMs: settings.timeoutMs ?? 10_000,
     requestsPerSecond: shopserveCapabilities.requestsPerSecond,
+    pacingAccount: settings.pacingAccount,
     onExchange: settings.onExchange,
   });
   const { maxWindowDays, pageSize } = shopserveCapabilities.fetchOrders;

@@ -22,6 +22,8 @@ export interface TestChannelClientOptions {
   token: () => string;
   timeoutMs?: number;
   requestsPerSecond?: number;
+  /** The account whose request rate this client shares (see ChannelHttpOptions). */
+  pacingAccount?: string;
   onExchange?: (exchange: HttpExchange) => void;
 }
 
@@ -49,6 +51,7 @@ export function createTestChannelClient(options: TestChannelClientOptions) {
     baseUrl: options.baseUrl,
     timeoutMs: options.timeoutMs,
     requestsPerSecond: options.requestsPerSecond,
+    pacingAccount: options.pacingAccount,
     headers: () => ({ authorization: `Bearer ${options.token()}` }),
     onExchange: options.onExchange,
   });

@@ -68,6 +68,7 @@ export const createTestChannelConnector: ConnectorFactory = (settings) => {
     token: () => auth.token,
     timeoutMs: settings.timeoutMs ?? 10_000,
     requestsPerSecond: options.requestsPerSecond ?? capabilities.requestsPerSecond,
+    pacingAccount: settings.pacingAccount,
     onExchange: settings.onExchange,
   });
   const { maxWindowDays, pageSize } = capabilities.fetchOrders;

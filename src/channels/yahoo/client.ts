@@ -30,6 +30,8 @@ export interface YahooClientOptions {
   timeoutMs?: number;
   /** Per URL (Yahoo! counts each API separately). */
   requestsPerSecond: number;
+  /** The account whose request rate this client shares (see ChannelHttpOptions). */
+  pacingAccount?: string;
   onExchange?: (exchange: HttpExchange) => void;
 }
 
@@ -79,6 +81,8 @@ export function createYahooClient(options: YahooClientOptions) {
         baseUrl: options.baseUrl,
         timeoutMs: options.timeoutMs,
         requestsPerSecond: options.requestsPerSecond,
+        // Yahoo! counts its rate per URL: each API has its own pacer.
+        pacingAccount: options.pacingAccount && `${options.pacingAccount}/${name}`,
         headers: () => ({
           authorization: `Bearer ${options.token()}`,
           accept: "application/xml",

@@ -73,6 +73,7 @@ export const createYahooConnector: ConnectorFactory = (settings) => {
     signature: publicKeyAuth ? () => signatureHeaders(publicKeyAuth, options.sellerId) : undefined,
     timeoutMs: settings.timeoutMs ?? 15_000,
     requestsPerSecond,
+    pacingAccount: settings.pacingAccount,
     onExchange: settings.onExchange,
   });
   const capabilities: ConnectorCapabilities = {
