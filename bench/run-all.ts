@@ -83,7 +83,7 @@ function row(r: Result): string {
     case "stock-resync":
       return `| full resync ${r.items} items | ${db} | ${fixed(r.seconds)} s | channel limit ${fixed(r.limitSeconds)} s | ${fixed(r.ratio, 2)}× the limit; ${r.arrived} items right |`;
     case "shipment-notice":
-      return `| shipment notice ${r.slips} | ${db} | ${fixed(r.seconds)} s | — | ${r.acknowledged} acknowledged, ${r.requests} requests |`;
+      return `| shipment notice ${r.slips} | ${db} | ${fixed(r.seconds)} s | channel limit ${fixed(r.limitSeconds)} s (${r.requests} requests) | ${fixed(r.ratio, 2)}× the limit; ${r.acknowledged} acknowledged |`;
     case "api-load":
       return `| API load | ${db} | register ${fixed(r.registerRps, 0)} req/s (p99 ${r.registerP99Ms} ms), stock read ${fixed(r.readRps, 0)} req/s (p99 ${r.readP99Ms} ms) | — | errors ${r.registerErrors} + ${r.readErrors} |`;
     default:

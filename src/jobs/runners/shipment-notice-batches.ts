@@ -7,7 +7,7 @@ import { isChannelError } from "../../channels/errors.ts";
 import type { ShipmentNotice, ShipmentResult } from "../../channels/types.ts";
 import { shipmentNotices } from "../../db/schema.ts";
 import type { RunContext } from "./context.ts";
-import { markFailed, type Notice, orderCodesOf, setNotice } from "./shipment-notice-state.ts";
+import { markFailed, type Notice, orderCodesOf, setNotices } from "./shipment-notice-state.ts";
 
 type NoticeOutcome = "accepted" | "done" | "failed";
 
@@ -101,9 +101,8 @@ async function sendBatch(
     for (const { shipment } of batch.notices) await markFailed(context, shipment, reason);
     return "failed";
   }
-  for (const { shipment } of batch.notices) {
-    await setNotice(db, shipment.id, store.id, { status: "accepted", requestIds: [requestId], error: null });
-  }
+  const ids = batch.notices.map((n) => n.shipment.id);
+  await setNotices(db, ids, store.id, { status: "accepted", requestIds: [requestId], error: null });
   journal.count("updated", batch.notices.length);
   return "accepted";
 }
@@ -119,28 +118,37 @@ async function pollAccepted(
   if (!poll) return accepted.map(() => "accepted");
   const resultsOf = new Map<string, Map<string, ShipmentResult>>();
   const outcomes: NoticeOutcome[] = [];
-  for (const { shipment, requestIds } of accepted) {
-    const results: ShipmentResult[] = [];
-    for (const requestId of requestIds ?? []) {
-      if (!resultsOf.has(requestId)) {
-        resultsOf.set(requestId, await journal.call(`shipment results ${requestId}`, () => poll(requestId)));
+  // The slips found done are written together, also when a later poll fails (they are not polled again).
+  const done: number[] = [];
+  try {
+    for (const { shipment, requestIds } of accepted) {
+      const results: ShipmentResult[] = [];
+      for (const requestId of requestIds ?? []) {
+        if (!resultsOf.has(requestId)) {
+          resultsOf.set(
+            requestId,
+            await journal.call(`shipment results ${requestId}`, () => poll(requestId)),
+          );
+        }
+        const byOrder = resultsOf.get(requestId) as Map<string, ShipmentResult>;
+        for (const code of ordersOf.get(shipment.id) ?? [])
+          results.push(byOrder.get(code) ?? { status: "pending" });
       }
-      const byOrder = resultsOf.get(requestId) as Map<string, ShipmentResult>;
-      for (const code of ordersOf.get(shipment.id) ?? [])
-        results.push(byOrder.get(code) ?? { status: "pending" });
+      const rejected = results.find((r) => r.status === "rejected");
+      if (rejected?.status === "rejected") {
+        await markFailed(context, shipment, rejected.channelMessage);
+        outcomes.push("failed");
+      } else if (results.length > 0 && results.every((r) => r.status === "done")) {
+        done.push(shipment.id);
+        journal.count("pushed");
+        outcomes.push("done");
+      } else {
+        journal.count("unchanged");
+        outcomes.push("accepted");
+      }
     }
-    const rejected = results.find((r) => r.status === "rejected");
-    if (rejected?.status === "rejected") {
-      await markFailed(context, shipment, rejected.channelMessage);
-      outcomes.push("failed");
-    } else if (results.length > 0 && results.every((r) => r.status === "done")) {
-      await setNotice(db, shipment.id, store.id, { status: "done" });
-      journal.count("pushed");
-      outcomes.push("done");
-    } else {
-      journal.count("unchanged");
-      outcomes.push("accepted");
-    }
+  } finally {
+    await setNotices(db, done, store.id, { status: "done" });
   }
   return outcomes;
 }
