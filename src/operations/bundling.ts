@@ -281,7 +281,12 @@ export async function dismissCandidate(db: Db, command: BundleCommand) {
  */
 export async function reviewBundlingAfterUpdate(tx: Db, orderId: number, actor: string): Promise<void> {
   const [row] = await tx
-    .select({ order: orders, warehouseId: stores.warehouseId, paymentMethodCode: paymentMethods.code })
+    .select({
+      order: orders,
+      // The warehouse the order ships from (a warehouse rule's choice), else the store's: the key's part.
+      warehouseId: sql<number>`coalesce(${orders.warehouseId}, ${stores.warehouseId})`.mapWith(Number),
+      paymentMethodCode: paymentMethods.code,
+    })
     .from(orders)
     .innerJoin(stores, eq(stores.id, orders.storeId))
     .leftJoin(paymentMethods, eq(paymentMethods.id, orders.paymentMethodId))

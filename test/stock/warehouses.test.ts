@@ -84,6 +84,32 @@ describe("choosing the source warehouse", () => {
     expect((await m.detail(newer.orderId)).status).toBe("awaiting_allocation");
     expect(await m.level("WH1")).toMatchObject({ onHand: 10, reserved: 0 });
   });
+
+  it("keeps the bundle candidate of orders shipped from the second warehouse when the channel updates one", async () => {
+    const m = await twoWarehouses();
+    await m.product("SKU-1");
+    await m.receive("WH2", 5);
+    const first = anOrder({ deliveryAddresses: [osaka] });
+    const one = await m.order(first);
+    const two = await m.order({ deliveryAddresses: [osaka] });
+    const candidates = async () =>
+      (await m.client.get("/bundle-candidates")).body.data.map(
+        (c: { members: Array<{ orderId: number }> }) => c.members.map((member) => member.orderId),
+      );
+    expect(await candidates()).toEqual([[one.orderId, two.orderId]]);
+
+    // The channel sends the first order again with another quantity: same address, same method.
+    const updated = await m.client.post(`/stores/${m.storeId}/orders`, {
+      ...first,
+      lines: [{ ...first.lines[0], quantity: 2 }],
+    });
+
+    expect(updated.body).toMatchObject({ outcome: "updated" });
+    expect((await m.detail(one.orderId)).items).toEqual([
+      expect.objectContaining({ warehouseCode: "WH2", allocated: true }),
+    ]);
+    expect(await candidates()).toEqual([[one.orderId, two.orderId]]);
+  });
 });
 
 describe("stock transfers between warehouses (在庫移動)", () => {
