@@ -93,8 +93,8 @@ describe("choosing the source warehouse", () => {
     const one = await m.order(first);
     const two = await m.order({ deliveryAddresses: [osaka] });
     const candidates = async () =>
-      (await m.client.get("/bundle-candidates")).body.data.map(
-        (c: { members: Array<{ orderId: number }> }) => c.members.map((member) => member.orderId),
+      (await m.client.get("/bundle-candidates")).body.data.map((c: { members: Array<{ orderId: number }> }) =>
+        c.members.map((member) => member.orderId),
       );
     expect(await candidates()).toEqual([[one.orderId, two.orderId]]);
 
