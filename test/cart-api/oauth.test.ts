@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest";
 import type { Db } from "../../src/db/connection.ts";
 import { oauthCodes, oauthTokens } from "../../src/db/schema.ts";
 import { sha256 } from "../../src/operations/apps.ts";
+import { createUser } from "../../src/operations/users.ts";
 import { type Api, useApi } from "../api/support.ts";
 import {
   authorizeUrl,
@@ -184,6 +185,32 @@ describe("the consent page", () => {
     });
     expect(forged.status).toBe(403);
     expect(forged.location).toBeNull();
+    expect((await db.select().from(oauthCodes)).filter((c) => c.appId === setup.app.id)).toHaveLength(0);
+  });
+
+  it("lets only an admin connect an app: an operator gets no consent form and a posted one grants nothing", async () => {
+    const setup = await givenApp();
+    const operator = { email: `operator-${Date.now()}@example.jp`, password: "operator horse battery" };
+    await createUser(db, setup.merchant.orgId, { ...operator, name: "担当者", role: "operator" });
+    const browser = new Browser(api.url);
+    const url = authorizeUrl(api.url, { client_id: setup.app.clientId, redirect_uri: redirectUri });
+    const page = await browser.request("GET", url);
+    const login = await browser.request("POST", "/oauth/login", { ...formFields(page.html), ...operator });
+
+    const consentPage = await browser.request("GET", login.location ?? "");
+    expect(consentPage.html).toContain("Only an admin of the organization may connect an app");
+    expect(consentPage.html).not.toContain('action="/oauth/authorize"');
+
+    // The form the operator cannot see, posted with the token their own session would have given it.
+    const session = browser.cookies.get("kura_session") ?? "";
+    const posted = await browser.request("POST", "/oauth/authorize", {
+      ...formFields(page.html),
+      csrf: createHash("sha256").update(`kura-consent:${session}`).digest("base64url"),
+      store_id: String(setup.merchant.cartStoreId),
+      decision: "allow",
+    });
+    expect(posted.status).toBe(403);
+    expect(posted.location).toBeNull();
     expect((await db.select().from(oauthCodes)).filter((c) => c.appId === setup.app.id)).toHaveLength(0);
   });
 

@@ -167,6 +167,7 @@ export async function oauthRoutes(app: FastifyInstance, options: OAuthOptions & 
     }
     if (user.organizationId !== checked.client.organizationId)
       return html(reply, 403, otherOrganizationPage());
+    if (user.role !== "admin") return html(reply, 403, adminOnlyPage());
 
     const deny = body.decision !== "allow";
     let storeId = 0;
@@ -349,6 +350,7 @@ async function renderConsent(
   request: FastifyRequest,
 ): Promise<string> {
   if (user.organizationId !== client.organizationId) return otherOrganizationPage();
+  if (user.role !== "admin") return adminOnlyPage();
   const organization = await getOrganization(db, user.organizationId);
   return consentPage({
     appName: client.name,
@@ -360,6 +362,14 @@ async function renderConsent(
     csrf: consentCsrf(request.cookies[sessionCookie] as string),
   });
 }
+
+/** An app acts for the whole organization, as an API key does: only an admin may let one in. */
+const adminOnlyPage = () =>
+  errorPage(
+    "access_denied",
+    "アプリの連携を許可できるのは組織の管理者だけです。管理者のユーザーでログインしてください。",
+    "Only an admin of the organization may connect an app; sign in as an admin.",
+  );
 
 const otherOrganizationPage = () =>
   errorPage(
