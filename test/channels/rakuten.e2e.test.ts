@@ -45,13 +45,18 @@ async function rakutenStore(
   return { sim, ...store };
 }
 
-/** Runs a function now and waits for that run to finish. */
+/**
+ * Runs a function now and waits for the run that answered this request (recorded as manual) to finish. A run
+ * the store's schedule began meanwhile does not count: it may have ended before the operator's run began,
+ * and seen the channel as it was before (the simulator moves confirmed orders on by itself).
+ */
 async function run(storeId: number, fn: SyncFunction) {
   const before = (await runsOf(db, storeId, fn))[0]?.id ?? 0;
   await engine.trigger(storeId, fn, "manual");
   return eventually(async () => {
-    const [latest] = await runsOf(db, storeId, fn);
-    return latest && latest.id > before && latest.outcome !== "running" && latest;
+    const runs = await runsOf(db, storeId, fn);
+    const answered = runs.find((r) => r.id > before && r.trigger === "manual");
+    return answered && answered.outcome !== "running" && answered;
   }, 30_000);
 }
 
