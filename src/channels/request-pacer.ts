@@ -66,3 +66,7 @@ export function pacerFor(requestsPerSecond: number, account?: string): RequestPa
   }
   return pacer;
 }
+
+/** For a channel that counts its rate per API (RMS per API, Yahoo! per URL): each API's own account name. */
+export const perApiAccount = (account: string | undefined, api: string): string | undefined =>
+  account === undefined ? undefined : `${account}/${api}`;

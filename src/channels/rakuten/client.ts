@@ -6,6 +6,7 @@ import { refusedCredentials } from "../common/auth.ts";
 import { readAnswer } from "../common/read.ts";
 import { ChannelError } from "../errors.ts";
 import { ChannelHttp, type HttpExchange, type HttpRequest } from "../http.ts";
+import { perApiAccount } from "../request-pacer.ts";
 import {
   type InventoryErrors,
   inventoryErrorsSchema,
@@ -65,10 +66,10 @@ export type RakutenClient = ReturnType<typeof createRakutenClient>;
 export function createRakutenClient(options: RakutenClientOptions) {
   const authorization = `ESA ${Buffer.from(`${options.serviceSecret}:${options.licenseKey}`, "ascii").toString("base64")}`;
   const apis = {
-    order: pacedHttp(options, authorization),
-    inventory: pacedHttp(options, authorization),
-    item: pacedHttp(options, authorization),
-    other: pacedHttp(options, authorization),
+    order: pacedHttp(options, authorization, "order"),
+    inventory: pacedHttp(options, authorization, "inventory"),
+    item: pacedHttp(options, authorization, "item"),
+    other: pacedHttp(options, authorization, "other"),
   };
 
   const call = async (api: keyof typeof apis, request: HttpRequest) => {
@@ -223,13 +224,14 @@ export function createRakutenClient(options: RakutenClientOptions) {
   };
 }
 
-function pacedHttp(options: RakutenClientOptions, authorization: string): ChannelHttp {
+/** RMS limits each API apart: each gets its own pacer, shared by the store's clients of that API. */
+function pacedHttp(options: RakutenClientOptions, authorization: string, api: string): ChannelHttp {
   return new ChannelHttp({
     channel,
     baseUrl: options.baseUrl,
     timeoutMs: options.timeoutMs,
     requestsPerSecond: options.requestsPerSecond,
-    pacingAccount: options.pacingAccount,
+    pacingAccount: perApiAccount(options.pacingAccount, api),
     headers: () => ({ authorization }),
     readError: readRmsError,
     onExchange: options.onExchange,

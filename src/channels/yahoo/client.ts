@@ -6,6 +6,7 @@ import { type RefreshGrant, readOAuthError, refusedGrant, tokenAnswerSchema } fr
 import { readAnswer, readOrder } from "../common/read.ts";
 import { ChannelError } from "../errors.ts";
 import { ChannelHttp, type HttpExchange } from "../http.ts";
+import { perApiAccount } from "../request-pacer.ts";
 import {
   list,
   orderInfoFields,
@@ -82,7 +83,7 @@ export function createYahooClient(options: YahooClientOptions) {
         timeoutMs: options.timeoutMs,
         requestsPerSecond: options.requestsPerSecond,
         // Yahoo! counts its rate per URL: each API has its own pacer.
-        pacingAccount: options.pacingAccount && `${options.pacingAccount}/${name}`,
+        pacingAccount: perApiAccount(options.pacingAccount, name),
         headers: () => ({
           authorization: `Bearer ${options.token()}`,
           accept: "application/xml",
