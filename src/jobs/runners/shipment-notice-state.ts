@@ -58,7 +58,11 @@ export async function setNotices(
     .where(inArray(shipmentNotices.shipmentId, shipmentIds))
     .orderBy(asc(shipmentNotices.shipmentId), asc(shipmentNotices.storeId));
   const bySlip = new Map<number, typeof all>();
-  for (const notice of all) bySlip.set(notice.shipmentId, [...(bySlip.get(notice.shipmentId) ?? []), notice]);
+  for (const notice of all) {
+    const notices = bySlip.get(notice.shipmentId) ?? [];
+    notices.push(notice);
+    bySlip.set(notice.shipmentId, notices);
+  }
   const slips = [...bySlip].map(([id, notices]) => {
     const requestIds = notices.flatMap((n) => n.requestIds ?? []);
     return {

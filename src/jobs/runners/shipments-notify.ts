@@ -7,7 +7,7 @@ import { isChannelError } from "../../channels/errors.ts";
 import { shipmentNotices, shipments } from "../../db/schema.ts";
 import type { RunContext } from "./context.ts";
 import { notifyInBatches } from "./shipment-notice-batches.ts";
-import { markFailed, type Notice, orderCodesOf, setNotice } from "./shipment-notice-state.ts";
+import { markFailed, type Notice, orderCodesOf, setNotice, setNotices } from "./shipment-notice-state.ts";
 
 const batch = 500;
 
@@ -31,8 +31,8 @@ export async function notifyShipments(context: RunContext): Promise<void> {
     .orderBy(asc(shipmentNotices.shipmentId))
     .limit(batch);
   if (!capability) {
-    for (const notice of waiting)
-      await setNotice(db, notice.shipment.id, store.id, { status: "not_supported" });
+    const ids = waiting.map((notice) => notice.shipment.id);
+    await setNotices(db, ids, store.id, { status: "not_supported" });
     if (waiting.length > 0) journal.count("skipped", waiting.length);
     return;
   }
