@@ -3,6 +3,7 @@
 import { createHash } from "node:crypto";
 import { eq, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
+import { sessionCookie } from "../../src/api/session-auth.ts";
 import type { Db } from "../../src/db/connection.ts";
 import { oauthCodes, oauthTokens } from "../../src/db/schema.ts";
 import { sha256 } from "../../src/operations/apps.ts";
@@ -202,7 +203,7 @@ describe("the consent page", () => {
     expect(consentPage.html).not.toContain('action="/oauth/authorize"');
 
     // The form the operator cannot see, posted with the token their own session would have given it.
-    const session = browser.cookies.get("kura_session") ?? "";
+    const session = browser.cookies.get(sessionCookie) ?? "";
     const posted = await browser.request("POST", "/oauth/authorize", {
       ...formFields(page.html),
       csrf: createHash("sha256").update(`kura-consent:${session}`).digest("base64url"),
