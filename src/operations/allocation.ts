@@ -1,6 +1,6 @@
 // 引当: reserving an order's SKUs, releasing them, and handing freed stock to waiting orders, oldest first.
 import { and, asc, eq, inArray, notInArray, sql } from "drizzle-orm";
-import type { Db } from "../db/connection.ts";
+import { type Db, queryRows } from "../db/connection.ts";
 import { releaseAll, reserveAll } from "../db/repositories/stock.ts";
 import { orderItems, orders } from "../db/schema.ts";
 import type { Component } from "../domain/order-mapping.ts";
@@ -47,9 +47,60 @@ export async function allocateOrder(tx: Db, order: OrderRef, actor: string): Pro
     });
     if (short !== null) return short; // the savepoint undid this warehouse; earlier ones roll back with the caller
   }
-  await tx.update(orderItems).set({ allocated: true }).where(eq(orderItems.orderId, order.id));
-  await tx.update(orders).set({ allocated: true }).where(eq(orders.id, order.id));
+  await markAllocated(tx, order.id);
   return null;
+}
+
+async function markAllocated(tx: Db, orderId: number): Promise<void> {
+  await tx.update(orderItems).set({ allocated: true }).where(eq(orderItems.orderId, orderId));
+  await tx.update(orders).set({ allocated: true }).where(eq(orders.id, orderId));
+}
+
+/** SKUs a new order reserves when its transaction is about to commit (see allocateAtCommit). */
+export type ReservationAtCommit = Map<number, Component[]>;
+
+/**
+ * Allocates a new order whose SKUs all look free, read without locking a stock row, and answers what
+ * `reserveAtCommit` must then reserve; answers null (and does nothing) when something looks short. The
+ * registration locks the stock rows only as it ends, so orders of one popular SKU wait for each other
+ * while they commit, not for the whole registration before them. It takes them after its delivery
+ * key's lock (the bundle look-up's), the other way round from reserving first: two such transactions on
+ * one address and one SKU may deadlock, which PostgreSQL breaks and inTransaction runs again.
+ */
+export async function allocateAtCommit(tx: Db, order: OrderRef): Promise<ReservationAtCommit | null> {
+  const pending = await itemsByWarehouse(tx, order.id, false);
+  const wanted = [...pending].flatMap(([warehouseId, components]) =>
+    components.map((c) => ({ product_id: c.productId, warehouse_id: warehouseId, quantity: c.quantity })),
+  );
+  if (wanted.length === 0) return null;
+  const [short] = await queryRows<{ product_id: number }>(
+    tx,
+    sql`SELECT w.product_id FROM json_to_recordset(${JSON.stringify(wanted)}::json)
+          AS w(product_id bigint, warehouse_id bigint, quantity int)
+        LEFT JOIN stock_levels s ON s.product_id = w.product_id AND s.warehouse_id = w.warehouse_id
+        WHERE coalesce(s.on_hand - s.reserved, 0) < w.quantity
+        LIMIT 1`,
+  );
+  if (short) return null;
+  await markAllocated(tx, order.id);
+  return pending;
+}
+
+/**
+ * Reserves what allocateAtCommit promised, the last thing before the commit; false when another
+ * transaction took the units meanwhile (the caller rolls back and registers again, reserving first).
+ */
+export async function reserveAtCommit(
+  tx: Db,
+  order: OrderRef,
+  reservation: ReservationAtCommit,
+  actor: string,
+): Promise<boolean> {
+  for (const [warehouseId, components] of reservation) {
+    const movement = { organizationId: order.organizationId, warehouseId, orderId: order.id, actor };
+    if ((await reserveAll(tx, components, movement)) !== null) return false;
+  }
+  return true;
 }
 
 /** Releases an order's reserved SKUs. Returns the products whose free stock grew. */

@@ -13,7 +13,14 @@ import { type OrderInput, orderInputSchema } from "../domain/order-input.ts";
 import { type MappedOrder, mapOrder } from "../domain/order-mapping.ts";
 import { parseInput } from "../domain/parse.ts";
 import type { OrderStatus } from "../domain/statuses.ts";
-import { allocateOrder, allocateWaitingOrders, releaseOrder } from "./allocation.ts";
+import {
+  allocateAtCommit,
+  allocateOrder,
+  allocateWaitingOrders,
+  type ReservationAtCommit,
+  releaseOrder,
+  reserveAtCommit,
+} from "./allocation.ts";
 import { reviewBundlingAfterUpdate } from "./bundling.ts";
 import { applyChannelCancellation, cancelNewOrderFromChannel } from "./channel-cancellation.ts";
 import { prepareRegistration, prepareUpdate, recordRegistration } from "./registration-rules.ts";
@@ -46,14 +53,32 @@ export interface RegisterOrderResult {
 type Store = Awaited<ReturnType<typeof getStore>>;
 type OrderRow = typeof orders.$inferSelect;
 
+/**
+ * When a new order takes its stock rows: as its transaction ends (after a look without locks said all of
+ * its SKUs are free), or first, before anything else waits on them (when the look was wrong).
+ */
+type Reserving = "at commit" | "first";
+
 export async function registerOrder(db: Db, command: RegisterOrderCommand): Promise<RegisterOrderResult> {
   const input = parseInput(orderInputSchema, command.order);
-  try {
-    return await inTransaction(db, (tx) => registerInTransaction(tx, command, input));
-  } catch (error) {
-    // Two registrations of the same new code raced: the loser sees the winner's order now.
-    if (pgErrorCode(error) !== "23505") throw error;
-    return inTransaction(db, (tx) => registerInTransaction(tx, command, input));
+  let reserving: Reserving = "at commit";
+  let codeRaced = false;
+  for (;;) {
+    try {
+      return await inTransaction(db, (tx) => registerInTransaction(tx, command, input, reserving));
+    } catch (error) {
+      if (error instanceof StockTakenMeanwhile && reserving === "at commit") reserving = "first";
+      // Two registrations of the same new code raced: the loser sees the winner's order now.
+      else if (pgErrorCode(error) === "23505" && !codeRaced) codeRaced = true;
+      else throw error;
+    }
+  }
+}
+
+/** The units a new order was allocated were taken by another transaction before it could reserve them. */
+class StockTakenMeanwhile extends Error {
+  constructor() {
+    super("stock taken meanwhile: registering again, reserving first");
   }
 }
 
@@ -61,6 +86,7 @@ async function registerInTransaction(
   tx: Db,
   command: RegisterOrderCommand,
   input: OrderInput,
+  reserving: Reserving,
 ): Promise<RegisterOrderResult> {
   const store = await cachedRead(command.cache, `store:${command.organizationId}:${command.storeId}`, () =>
     getStore(tx, command.organizationId, command.storeId),
@@ -73,7 +99,7 @@ async function registerInTransaction(
   const payloadHash = hashOrder(input);
 
   if (!existing) {
-    const created = await createOrder(tx, store, input, payloadHash, command);
+    const created = await createOrder(tx, store, input, payloadHash, command, reserving);
     return input.cancelledOnChannel ? cancelNewOrderFromChannel(tx, created, command.actor) : created;
   }
   if (input.cancelledOnChannel) {
@@ -99,6 +125,7 @@ async function createOrder(
   input: OrderInput,
   payloadHash: string,
   { actor, afterAllocation, cache }: RegisterOrderCommand,
+  reserving: Reserving,
 ): Promise<RegisterOrderResult> {
   const prepared = await prepareRegistration(tx, store, input, cache); // order rules, warehouse, Kura's code
   const mapped = mapOrder(
@@ -127,7 +154,12 @@ async function createOrder(
   await recordRegistration(tx, order.id, prepared);
 
   await writeLinesAndItems(tx, order.id, prepared.columns.warehouseId, mapped);
-  if (mapped.holdReasons.length === 0) await allocateOrder(tx, order, actor);
+  let atCommit: ReservationAtCommit | null = null;
+  if (mapped.holdReasons.length === 0) {
+    // A store that consumes the stock right after allocation (afterAllocation) needs it reserved first.
+    if (reserving === "at commit" && !afterAllocation) atCommit = await allocateAtCommit(tx, order);
+    if (!atCommit) await allocateOrder(tx, order, actor);
+  }
   await afterAllocation?.(tx, order);
   const status = await settleOrder(tx, order.id, actor); // a new shipment slip looks for bundling (同梱)
 
@@ -143,6 +175,8 @@ async function createOrder(
     { type: "order.registered", payload: { orderId: order.id, storeId: store.id } },
     ...heldOrStockChanged(store, order.id, mapped, status),
   );
+  // The stock rows last, held only while the transaction commits (in warehouse, then product order).
+  if (atCommit && !(await reserveAtCommit(tx, order, atCommit, actor))) throw new StockTakenMeanwhile();
   return { orderId: order.id, outcome: "created", status, held: mapped.holdReasons.length > 0 };
 }
 

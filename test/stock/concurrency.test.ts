@@ -1,8 +1,8 @@
 // Stock under concurrency: many transactions at once on the PostgreSQL server never oversell, never leave
 // the books unbalanced, and never surface a deadlock. PGlite has one connection, so these run on a server.
-import { and, eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { type Db, pgErrorCode } from "../../src/db/connection.ts";
+import { type Db, pgErrorCode, queryRows } from "../../src/db/connection.ts";
 import { findStockDiscrepancies } from "../../src/db/repositories/stock.ts";
 import { orders, stockLevels } from "../../src/db/schema.ts";
 import { sweepWaitingAllocations } from "../../src/jobs/allocation-sweep.ts";
@@ -221,5 +221,94 @@ describe.runIf(onServer)("stock under concurrent transactions (PostgreSQL server
     expect(results.filter((r) => r.outcome === "unchanged")).toHaveLength(9);
     expect(await level(sku.id)).toMatchObject({ onHand: 5, reserved: 2 });
     expect((await stockInvariantViolations(db, m.orgId)).join("\n")).toBe("");
+  });
+  describe("a registration takes its stock rows only as it commits", () => {
+    const address = (street: string) => ({
+      name: "佐藤 花子",
+      postalCode: "530-0001",
+      prefecture: "大阪府",
+      city: "大阪市北区",
+      address1: street,
+      phone: "06-1234-5678",
+    });
+
+    /**
+     * Registers one order to `street` while another connection holds the advisory lock of that address's
+     * delivery key, so the registration stops at its bundle look-up (同梱), after it has been allocated,
+     * until `release` is called.
+     */
+    async function registrationStoppedAtItsBundleLookUp(m: Merchant, street: string) {
+      const first = await register(m, [{ itemCode: "SKU-1", quantity: 1 }], {
+        deliveryAddresses: [address(street)],
+      });
+      const key = (await orderRow(first.orderId))?.deliveryKey;
+      let release = () => {};
+      const held = new Promise<void>((resolve) => (release = resolve));
+      let taken = () => {};
+      const lockTaken = new Promise<void>((resolve) => (taken = resolve));
+      const holder = db.transaction(async (tx) => {
+        await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtextextended(${key}, ${m.orgId}))`);
+        taken();
+        await held;
+      });
+      await lockTaken;
+      const stopped = register(m, [{ itemCode: "SKU-1", quantity: 1 }], {
+        deliveryAddresses: [address(street)],
+      });
+      for (let waiting = false; !waiting; ) {
+        const [row] = await queryRows<{ n: number }>(
+          db,
+          sql`SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted`,
+        );
+        waiting = (row?.n ?? 0) > 0;
+      }
+      return {
+        stopped,
+        release: async () => {
+          release();
+          await holder;
+        },
+      };
+    }
+
+    /** What `work` answers, or "still waiting" if it has not answered within five seconds. */
+    const unlessStuck = <T>(work: Promise<T>) =>
+      Promise.race([
+        work,
+        new Promise<"still waiting">((resolve) => setTimeout(() => resolve("still waiting"), 5_000)),
+      ]);
+
+    it("lets an order of the same SKU through while the one before it waits on something else", async () => {
+      const m = await givenMerchant(db);
+      const sku = await m.product("SKU-1", 10);
+      const registration = await registrationStoppedAtItsBundleLookUp(m, "梅田1-1-1");
+
+      // Before, the stopped registration held SKU-1's stock row from its allocation on: this one waited.
+      const other = await unlessStuck(register(m, [{ itemCode: "SKU-1", quantity: 1 }]));
+      await registration.release();
+      const stopped = await registration.stopped;
+
+      expect(other).toMatchObject({ outcome: "created", status: "awaiting_shipment" });
+      expect(stopped).toMatchObject({ outcome: "created", status: "awaiting_shipment" });
+      expect(await level(sku.id)).toMatchObject({ onHand: 10, reserved: 3 });
+      expect((await stockInvariantViolations(db, m.orgId)).join("\n")).toBe("");
+    });
+
+    it("leaves an order waiting for stock when another took the last unit before it committed", async () => {
+      const m = await givenMerchant(db);
+      const sku = await m.product("SKU-1", 2); // one for the first order to the address, one left
+      const registration = await registrationStoppedAtItsBundleLookUp(m, "梅田2-2-2");
+
+      const other = await unlessStuck(register(m, [{ itemCode: "SKU-1", quantity: 1 }])); // the last unit
+      await registration.release();
+      const stopped = await registration.stopped;
+
+      expect(other).toMatchObject({ status: "awaiting_shipment" });
+      // It had looked free when the stopped order was allocated: registered again, it waits for stock.
+      expect(stopped).toMatchObject({ outcome: "created", status: "awaiting_allocation" });
+      expect(await orderRow(stopped.orderId)).toMatchObject({ allocated: false });
+      expect(await level(sku.id)).toMatchObject({ onHand: 2, reserved: 2 });
+      expect((await stockInvariantViolations(db, m.orgId)).join("\n")).toBe("");
+    });
   });
 });
