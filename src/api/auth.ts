@@ -2,9 +2,8 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { FastifyRequest } from "fastify";
 import type { Db } from "../db/connection.ts";
-import { apiKeyIdForToken } from "../db/repositories/queries/api-keys.ts";
+import { apiKeyForToken } from "../db/repositories/queries/api-keys.ts";
 import { notFound } from "../domain/errors.ts";
-import { organizationForToken } from "../operations/masters.ts";
 import { unauthorized } from "./errors.ts";
 import { sessionUser } from "./session-auth.ts";
 
@@ -31,12 +30,13 @@ export function authenticateMerchant(db: Db) {
   return async (request: FastifyRequest) => {
     const token = bearerToken(request);
     if (!token) return authenticateSession(db, request);
-    const organizationId = await organizationForToken(db, token);
-    if (organizationId === null) throw unauthorized("the API key is unknown or revoked");
+    const key = await apiKeyForToken(db, token);
+    if (key === null) throw unauthorized("the API key is unknown or revoked");
+    const { organizationId } = key;
     const merchantId = (request.params as { merchantId?: string }).merchantId ?? "";
     if (String(organizationId) !== merchantId) throw notFound(`merchant ${merchantId}`, "merchantId");
     request.organizationId = organizationId;
-    request.actor = `api-key:${await apiKeyIdForToken(db, token)}`;
+    request.actor = `api-key:${key.id}`;
   };
 }
 

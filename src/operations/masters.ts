@@ -1,7 +1,7 @@
 // Master data: organizations and their API keys, warehouses, stores, products, correspondences,
 // payment / delivery masters and per-store mappings. Each function validates its input and is one transaction.
 import { createHash, randomBytes } from "node:crypto";
-import { and, eq, inArray, isNull, sql } from "drizzle-orm";
+import { and, eq, inArray, sql } from "drizzle-orm";
 import type { z } from "zod";
 import { type Db, inTransaction, pgErrorCode } from "../db/connection.ts";
 import { getStore, getWarehouseByCode } from "../db/repositories/scope.ts";
@@ -65,15 +65,6 @@ export async function issueApiKey(db: Db, organizationId: number, name: string) 
     .values({ organizationId, name, tokenHash: hashToken(token), tokenPrefix: token.slice(0, 9) })
     .returning({ id: apiKeys.id });
   return { id: row?.id ?? 0, name, token };
-}
-
-/** The organization an API key belongs to, or null for an unknown or revoked key. */
-export async function organizationForToken(db: Db, token: string): Promise<number | null> {
-  const [row] = await db
-    .select({ organizationId: apiKeys.organizationId })
-    .from(apiKeys)
-    .where(and(eq(apiKeys.tokenHash, hashToken(token)), isNull(apiKeys.revokedAt)));
-  return row?.organizationId ?? null;
 }
 
 export async function createWarehouse(db: Db, organizationId: number, input: z.input<typeof warehouseInput>) {
