@@ -73,11 +73,19 @@ async function freshServerDatabase(url: string): Promise<string> {
 
 const fixed = (value: unknown, digits = 1) => (typeof value === "number" ? value.toFixed(digits) : "—");
 
+/** The machine's CPU per order, importing and in the COPY, where /proc/stat told it. */
+function cpuPerOrder(r: Result): string {
+  const { machineCpuSeconds: importing, copyMachineCpuSeconds: copying, orders } = r;
+  if (typeof importing !== "number" || typeof copying !== "number" || typeof orders !== "number") return "";
+  const ms = (seconds: number) => ((seconds / orders) * 1000).toFixed(2);
+  return `; CPU ${ms(importing)} ms/order (COPY ${ms(copying)})`;
+}
+
 function row(r: Result): string {
   const db = r.database === "pglite" ? "PGlite" : "server";
   switch (r.bench) {
     case "order-import":
-      return `| order import ${r.orders} | ${db} | ${fixed(r.importRate, 0)} orders/s (${fixed(r.importSeconds)} s) | COPY ${fixed(r.copyRate, 0)} orders/s | ${fixed((r.ratio as number) * 100, 2)} % of COPY; peak RSS ${r.peakRssMiB} MiB (${r.rssBeforeMiB} before) |`;
+      return `| order import ${r.orders} | ${db} | ${fixed(r.importRate, 0)} orders/s (${fixed(r.importSeconds)} s) | COPY ${fixed(r.copyRate, 0)} orders/s | ${fixed((r.ratio as number) * 100, 2)} % of COPY; peak RSS ${r.peakRssMiB} MiB (${r.rssBeforeMiB} before)${cpuPerOrder(r)} |`;
     case "stock-propagation":
       return `| stock propagation ${r.changes} | ${db} | p50 ${fixed((r.p50Ms as number) / 1000, 3)} s, p99 ${fixed((r.p99Ms as number) / 1000, 3)} s, max ${fixed((r.maxMs as number) / 1000, 3)} s | goal p99 < 2 s | ${fixed(r.ratio, 2)}× the goal; ${r.arrived} arrived |`;
     case "stock-resync":

@@ -1,5 +1,6 @@
 // What the benchmarks share: the database they run on, a merchant whose store sells on the test channel
 // simulator (the test suite's own fixture), the engine with its production defaults, and reporting.
+import { readFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { eq } from "drizzle-orm";
 import pino from "pino";
@@ -73,6 +74,27 @@ export async function runFinished(database: Database, storeId: number, fn: SyncF
 
 export const machine = () =>
   `${cpus().length} CPU (${cpus()[0]?.model.trim() ?? "?"}), ${(totalmem() / 2 ** 30).toFixed(1)} GiB, Node ${process.version}`;
+
+/**
+ * CPU seconds the whole machine has spent busy so far (every process: Kura, the simulators, a local
+ * PostgreSQL server), from Linux's /proc/stat; null where there is none. The difference of two readings
+ * is the work a step cost, whichever process did it.
+ */
+export function machineBusySeconds(): number | null {
+  try {
+    const [, ...ticks] = (readFileSync("/proc/stat", "utf8").split("\n")[0] ?? "").trim().split(/\s+/);
+    const [user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0] = ticks.map(Number);
+    return (user + nice + system + irq + softirq) / 100; // USER_HZ is 100 on Linux; steal is not ours
+  } catch {
+    return null;
+  }
+}
+
+/** Busy CPU seconds of the machine since `before` (a machineBusySeconds reading). */
+export function busySince(before: number | null): number | null {
+  const now = machineBusySeconds();
+  return before === null || now === null ? null : now - before;
+}
 
 /** Peak resident memory of this process so far, in MiB. */
 export const peakRssMiB = () => Math.round(process.resourceUsage().maxRSS / 1024);
