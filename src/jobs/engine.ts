@@ -9,6 +9,7 @@ import { connectorFactories } from "../channels/registry.ts";
 import type { Connector, RefreshedCredentials } from "../channels/types.ts";
 import type { Database, Db } from "../db/connection.ts";
 import { correspondenceComponents, correspondences, outboxEvents, stores } from "../db/schema.ts";
+import { analyzeGrownTables } from "../db/statistics.ts";
 import type { SyncFunction } from "../domain/statuses.ts";
 import type { SecretBox } from "../lib/secrets.ts";
 import { openStoreSecrets, setStoreCredentials, storeSecretsExpiry } from "../operations/credentials.ts";
@@ -68,6 +69,8 @@ export interface EngineOptions {
   jobExpireSeconds?: number;
   /** How often pg-boss looks for expired jobs. */
   superviseIntervalSeconds?: number;
+  /** How often a worker looks for tables grown enough to need fresh planner statistics. */
+  statisticsIntervalMs?: number;
   /** Process jobs (a worker), or only enqueue them (an API process). */
   work?: boolean;
 }
@@ -139,6 +142,21 @@ export async function startSyncEngine(options: EngineOptions): Promise<SyncEngin
           ticking = ticking.then(tick).catch((error) => log.error({ err: error }, "sync tick failed"));
         }, tickMs)
       : undefined;
+  // The planner's statistics of the tables the runs grow (an import into an empty database doubles its
+  // tables many times over): see db/statistics.ts.
+  let analyzing: Promise<unknown> = Promise.resolve();
+  const statistics =
+    options.work !== false
+      ? setInterval(() => {
+          if (stopping) return;
+          analyzing = analyzing
+            .then(async () => {
+              const tables = await analyzeGrownTables(db);
+              if (tables.length > 0) log.debug({ tables }, "analyzed grown tables");
+            })
+            .catch((error) => log.error({ err: error }, "analyzing grown tables failed"));
+        }, options.statisticsIntervalMs ?? 5_000)
+      : undefined;
 
   return {
     async trigger(storeId, fn, trigger = "manual") {
@@ -150,7 +168,9 @@ export async function startSyncEngine(options: EngineOptions): Promise<SyncEngin
     async stop() {
       stopping = true;
       if (timer) clearInterval(timer);
+      if (statistics) clearInterval(statistics);
       await ticking;
+      await analyzing;
       await boss.stop({ graceful: true, timeout: 5000, close: true });
     },
   };
