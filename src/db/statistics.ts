@@ -20,7 +20,7 @@ export async function analyzeGrownTables(db: Db): Promise<string[]> {
     db,
     sql`SELECT format('%I.%I', n.nspname, c.relname) AS name
         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-        WHERE c.relkind = 'r'
+        WHERE c.relkind = 'r' AND c.relpersistence <> 't' -- another session's temporary table is not ours
           AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%'
           AND pg_relation_size(c.oid) / current_setting('block_size')::int >= ${minimumPages}
           AND (c.reltuples < 0
