@@ -222,6 +222,7 @@ describe.runIf(onServer)("stock under concurrent transactions (PostgreSQL server
     expect(await level(sku.id)).toMatchObject({ onHand: 5, reserved: 2 });
     expect((await stockInvariantViolations(db, m.orgId)).join("\n")).toBe("");
   });
+
   describe("a registration takes its stock rows only as it commits", () => {
     const address = (street: string) => ({
       name: "佐藤 花子",
@@ -255,12 +256,16 @@ describe.runIf(onServer)("stock under concurrent transactions (PostgreSQL server
       const stopped = register(m, [{ itemCode: "SKU-1", quantity: 1 }], {
         deliveryAddresses: [address(street)],
       });
+      // Until it waits for that lock: an advisory lock not granted in this test file's own database.
       for (let waiting = false; !waiting; ) {
         const [row] = await queryRows<{ n: number }>(
           db,
-          sql`SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted`,
+          sql`SELECT count(*)::int AS n FROM pg_locks
+              WHERE locktype = 'advisory' AND NOT granted
+                AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
         );
         waiting = (row?.n ?? 0) > 0;
+        if (!waiting) await new Promise((resolve) => setTimeout(resolve, 10));
       }
       return {
         stopped,
