@@ -84,7 +84,9 @@ export class ChannelHttp {
       headers["content-type"] ??= "application/json; charset=utf-8";
     }
     const started = performance.now();
-    const exchange: HttpExchange = {
+    // Redacted copies of the request and the answer, made only for a hook that asked for them.
+    const { onExchange } = this.#options;
+    const exchange: HttpExchange | undefined = onExchange && {
       channel,
       method: request.method,
       url: redactUrl(url),
@@ -100,8 +102,10 @@ export class ChannelHttp {
         signal: AbortSignal.timeout(timeoutMs),
       });
       const responseBody = await readBody(response);
-      exchange.status = response.status;
-      exchange.responseBody = redact(responseBody);
+      if (exchange) {
+        exchange.status = response.status;
+        exchange.responseBody = redact(responseBody);
+      }
       if (!response.ok && !request.answerStatuses?.includes(response.status)) {
         const error = this.#errorForResponse(request, response, responseBody);
         if (error.kind === "rate_limited") this.#pacer?.rateLimited(error.retryAfterMs);
@@ -113,11 +117,13 @@ export class ChannelHttp {
     } catch (error) {
       const channelError =
         error instanceof ChannelError ? error : this.#errorForFailure(request, error, timeoutMs);
-      exchange.error = { kind: channelError.kind, message: channelError.message };
+      if (exchange) exchange.error = { kind: channelError.kind, message: channelError.message };
       throw channelError;
     } finally {
-      exchange.durationMs = Math.round(performance.now() - started);
-      this.#options.onExchange?.(exchange);
+      if (exchange) {
+        exchange.durationMs = Math.round(performance.now() - started);
+        onExchange?.(exchange);
+      }
     }
   }
 

@@ -267,7 +267,10 @@ async function connectorFor(options: EngineOptions, store: StoreRow): Promise<Co
         secretsExpireAt,
         options: store.settings,
         timeoutMs: options.connectorTimeoutMs,
-        onExchange: (exchange) => options.log.debug({ storeId: store.id, exchange }, "channel call"),
+        // Only where debug logs are written: each exchange is a redacted copy of the request and answer.
+        onExchange: options.log.isLevelEnabled("debug")
+          ? (exchange) => options.log.debug({ storeId: store.id, exchange }, "channel call")
+          : undefined,
         // The store's account on the channel; the endpoint too, so two databases in one process (tests,
         // benches) whose stores share an id but not a channel do not share a pacer.
         pacingAccount: `store ${store.id} at ${endpoint ?? store.channel}`,
