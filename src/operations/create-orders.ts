@@ -345,13 +345,22 @@ async function insertShipmentLinesAndHistory(
 ): Promise<void> {
   const slipping = plans.filter((p) => p.shipmentId !== null);
   if (slipping.length === 0) return;
-  const orderIds = slipping.map((p) => p.orderId);
-  await tx.execute(sql`
-    INSERT INTO ${shipmentLines} (shipment_id, order_id, product_id, quantity)
-    SELECT o.shipment_id, i.order_id, i.product_id, sum(i.quantity)::int
-    FROM ${orderItems} i JOIN ${orders} o ON o.id = i.order_id
-    WHERE i.order_id IN ${orderIds}
-    GROUP BY o.shipment_id, i.order_id, i.product_id`);
+  // A slip's lines are its order's items summed per product (as settleOrder writes them from the rows),
+  // which are the plan's needs: a slipped order is not held, so all of its items were written.
+  await insertRows(
+    tx,
+    shipmentLines,
+    slipping.flatMap((p) =>
+      [...p.needs]
+        .sort((a, b) => a[0] - b[0])
+        .map(([productId, quantity]) => ({
+          shipmentId: p.shipmentId as number,
+          orderId: p.orderId,
+          productId,
+          quantity,
+        })),
+    ),
+  );
   await recordShipmentChanges(
     tx,
     slipping.map((p) => ({
