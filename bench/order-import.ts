@@ -1,22 +1,22 @@
 // Order import throughput: the test channel simulator holds N orders (1–3 lines, generated Japanese names
 // and addresses); the real engine imports them through the channel's paged API (mapped, allocated,
 // committed per page), timed from the trigger to the run's end. Baseline in the same run and database:
-// COPY of the same orders and lines into two plain tables, the storage limit. One size per process, so
+// COPY of the same orders and lines into two plain tables, the storage limit of the orders as the
+// channel sent them; and COPY of every row the import wrote into tables shaped as Kura's
+// (copy-written.ts), the storage limit of what an imported order is in Kura. One size per process, so
 // the peak memory is this size's own.
 //
 //   node --import tsx bench/order-import.ts 10000
 //   KURA_BENCH_DATABASE_URL=postgres://… node --import tsx bench/order-import.ts 10000
-import { Readable } from "node:stream";
-import { pipeline } from "node:stream/promises";
 import { stringify } from "csv-stringify/sync";
 import { eq, sql } from "drizzle-orm";
-import { from as copyFrom } from "pg-copy-streams";
 import { generateOrders } from "../simulators/test-channel/generate.ts";
 import type { TestChannel } from "../simulators/test-channel/server.ts";
 import type { WireOrder } from "../simulators/test-channel/wire.ts";
 import type { Database } from "../src/db/connection.ts";
 import { stores } from "../src/db/schema.ts";
 import { startChannelWorker } from "./channel-worker.ts";
+import { copyIn, copyWritten, lastEventId } from "./copy-written.ts";
 import {
   busySince,
   databaseLabel,
@@ -52,6 +52,7 @@ async function main(): Promise<void> {
     .set({ settings: sql`${stores.settings} || ${JSON.stringify({ requestsPerSecond: liftedRate })}::jsonb` })
     .where(eq(stores.id, store.storeId));
   const engine = await startBenchEngine(database);
+  const eventsBefore = await lastEventId(database);
   const rssBefore = rssMiB();
 
   const cpuBefore = process.cpuUsage();
@@ -74,10 +75,12 @@ async function main(): Promise<void> {
     database,
     seeded,
   );
+  const written = await copyWritten(database, store.storeId, eventsBefore);
   await database.close();
 
   const importRate = size / importSeconds;
   const copyRate = size / copySeconds;
+  const writtenCopyRate = size / written.seconds;
   console.log(`order import, ${size} orders (${lines} lines), ${databaseLabel(database)}`);
   console.log(`  machine:  ${machine()}`);
   console.log(`  run:      ${run.outcome}, counts ${JSON.stringify(run.counts)}`);
@@ -85,7 +88,15 @@ async function main(): Promise<void> {
   console.log(
     `  CPU:      ${processCpuSeconds.toFixed(1)} s in this process (Kura and the simulator's thread) over ${importSeconds.toFixed(1)} s`,
   );
-  console.log(`  COPY:     ${copySeconds.toFixed(2)} s, ${copyRate.toFixed(0)} orders/s (baseline)`);
+  console.log(
+    `  COPY:     ${copySeconds.toFixed(2)} s, ${copyRate.toFixed(0)} orders/s (baseline: orders and lines, two plain tables)`,
+  );
+  console.log(
+    `  written:  ${written.seconds.toFixed(2)} s, ${writtenCopyRate.toFixed(0)} orders/s to COPY what the import wrote (${written.rows} rows, ${(written.rows / size).toFixed(1)} an order, into ${written.tables.length} tables shaped as Kura's); the import is ${((importRate / writtenCopyRate) * 100).toFixed(1)} % of it`,
+  );
+  console.log(
+    `            ${written.tables.map((t) => `${t.table} ${t.rows} rows ${t.seconds.toFixed(2)} s`).join(", ")}`,
+  );
   if (machineCpuSeconds !== null && copyMachineCpuSeconds !== null) {
     // The machine's CPU per order, whichever process spent it: the work each way costs, beside its speed.
     const importMs = (machineCpuSeconds / size) * 1000;
@@ -114,6 +125,12 @@ async function main(): Promise<void> {
     copyMachineCpuSeconds,
     copyRate,
     ratio: importRate / copyRate,
+    writtenRows: written.rows,
+    writtenCopySeconds: written.seconds,
+    writtenCopyMachineCpuSeconds: written.machineCpuSeconds,
+    writtenCopyRate,
+    writtenTables: written.tables,
+    writtenRatio: importRate / writtenCopyRate,
     rssBeforeMiB: rssBefore,
     peakRssMiB: peakDuringImport,
   });
@@ -144,26 +161,12 @@ async function copyBaseline(
   const lineCsv = stringify(seeded.flatMap((o) => o.items.map((i) => [o.order_no, i.sku, i.qty, i.price])));
   const machineBefore = machineBusySeconds();
   const started = performance.now();
-  await copy(database, "bench_copy_orders", orderCsv);
-  await copy(database, "bench_copy_lines", lineCsv);
+  await copyIn(database, "COPY bench_copy_orders FROM STDIN WITH (FORMAT csv)", orderCsv);
+  await copyIn(database, "COPY bench_copy_lines FROM STDIN WITH (FORMAT csv)", lineCsv);
   const seconds = (performance.now() - started) / 1000;
   const machineCpuSeconds = busySince(machineBefore);
   await database.db.execute(sql`DROP TABLE bench_copy_lines, bench_copy_orders`);
   return { seconds, machineCpuSeconds };
-}
-
-async function copy(database: Database, table: string, csv: string): Promise<void> {
-  const statement = `COPY ${table} FROM STDIN WITH (FORMAT csv)`;
-  if (database.kind === "pglite") {
-    await database.pglite.query(statement.replace("STDIN", "'/dev/blob'"), [], { blob: new Blob([csv]) });
-    return;
-  }
-  const client = await database.pool.connect();
-  try {
-    await pipeline(Readable.from([csv]), client.query(copyFrom(statement)));
-  } finally {
-    client.release();
-  }
 }
 
 await main();

@@ -85,7 +85,7 @@ function row(r: Result): string {
   const db = r.database === "pglite" ? "PGlite" : "server";
   switch (r.bench) {
     case "order-import":
-      return `| order import ${r.orders} | ${db} | ${fixed(r.importRate, 0)} orders/s (${fixed(r.importSeconds)} s) | COPY ${fixed(r.copyRate, 0)} orders/s | ${fixed((r.ratio as number) * 100, 2)} % of COPY; peak RSS ${r.peakRssMiB} MiB (${r.rssBeforeMiB} before)${cpuPerOrder(r)} |`;
+      return `| order import ${r.orders} | ${db} | ${fixed(r.importRate, 0)} orders/s (${fixed(r.importSeconds)} s) | COPY ${fixed(r.copyRate, 0)} orders/s; COPY of what it wrote ${fixed(r.writtenCopyRate, 0)} orders/s | ${fixed((r.ratio as number) * 100, 2)} % of COPY, ${fixed((r.writtenRatio as number) * 100, 1)} % of COPY of what it wrote (${fixed((r.writtenRows as number) / (r.orders as number))} rows an order); peak RSS ${r.peakRssMiB} MiB (${r.rssBeforeMiB} before)${cpuPerOrder(r)} |`;
     case "stock-propagation":
       return `| stock propagation ${r.changes} | ${db} | p50 ${fixed((r.p50Ms as number) / 1000, 3)} s, p99 ${fixed((r.p99Ms as number) / 1000, 3)} s, max ${fixed((r.maxMs as number) / 1000, 3)} s | goal p99 < 2 s | ${fixed(r.ratio, 2)}× the goal; ${r.arrived} arrived |`;
     case "stock-resync":
