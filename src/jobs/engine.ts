@@ -10,6 +10,7 @@ import type { Connector, RefreshedCredentials } from "../channels/types.ts";
 import type { Database, Db } from "../db/connection.ts";
 import { correspondenceComponents, correspondences, outboxEvents, stores } from "../db/schema.ts";
 import { analyzeGrownTables } from "../db/statistics.ts";
+import { needsOwnVacuum, vacuumTables } from "../db/vacuum.ts";
 import type { SyncFunction } from "../domain/statuses.ts";
 import type { SecretBox } from "../lib/secrets.ts";
 import { openStoreSecrets, setStoreCredentials, storeSecretsExpiry } from "../operations/credentials.ts";
@@ -69,7 +70,7 @@ export interface EngineOptions {
   jobExpireSeconds?: number;
   /** How often pg-boss looks for expired jobs. */
   superviseIntervalSeconds?: number;
-  /** How often a worker looks for tables grown enough to need fresh planner statistics. */
+  /** How often a worker looks for tables grown enough to need fresh planner statistics, or a vacuum. */
   statisticsIntervalMs?: number;
   /** Process jobs (a worker), or only enqueue them (an API process). */
   work?: boolean;
@@ -143,7 +144,9 @@ export async function startSyncEngine(options: EngineOptions): Promise<SyncEngin
         }, tickMs)
       : undefined;
   // The planner's statistics of the tables the runs grow (an import into an empty database doubles its
-  // tables many times over): see db/statistics.ts.
+  // tables many times over): see db/statistics.ts. Where no autovacuum runs (PGlite, or a server with it
+  // off), dead rows and old transaction ids too: see db/vacuum.ts.
+  const vacuuming = options.work !== false && (await needsOwnVacuum(options.database));
   let analyzing: Promise<unknown> = Promise.resolve();
   const statistics =
     options.work !== false
@@ -153,8 +156,10 @@ export async function startSyncEngine(options: EngineOptions): Promise<SyncEngin
             .then(async () => {
               const tables = await analyzeGrownTables(db);
               if (tables.length > 0) log.debug({ tables }, "analyzed grown tables");
+              const vacuumed = vacuuming && !stopping ? await vacuumTables(db) : [];
+              if (vacuumed.length > 0) log.debug({ tables: vacuumed }, "vacuumed tables");
             })
-            .catch((error) => log.error({ err: error }, "analyzing grown tables failed"));
+            .catch((error) => log.error({ err: error }, "table upkeep failed"));
         }, options.statisticsIntervalMs ?? 5_000)
       : undefined;
 
