@@ -34,7 +34,12 @@ export const limits = {
   buyerCancelMinutes: 10,
 } as const;
 
-export type Fault = KitFault | HangFault;
+/**
+ * The real answer cut after the closing tag nearest its middle, as a connection closed mid-answer leaves
+ * it: what arrived parses, without the rest of the page and the closing tags.
+ */
+export type TruncatedFault = { kind: "truncated" };
+export type Fault = KitFault | HangFault | TruncatedFault;
 
 export interface YahooSimulatorOptions {
   port?: number;
@@ -170,11 +175,19 @@ export async function startYahooSimulator(options: YahooSimulatorOptions = {}): 
   const sendXml = (reply: FastifyReply, body: Record<string, unknown>, status = 200) =>
     reply.code(status).type("application/xml; charset=utf-8").send(xml(body));
 
+  const truncating = new WeakSet<FastifyRequest>();
+  app.addHook("onSend", async (request, _reply, payload) => {
+    if (!truncating.has(request) || typeof payload !== "string") return payload;
+    const closing = payload.lastIndexOf("</", payload.length / 2);
+    return payload.slice(0, payload.indexOf(">", closing) + 1);
+  });
+
   app.addHook("onRequest", async (request, reply) => {
     state.requestCount += 1;
     const path = request.url.split("?")[0] ?? "";
     const fault = state.faults.next(path);
-    if (fault) return answerFault(fault, request, reply, sendError);
+    if (fault?.kind === "truncated") truncating.add(request);
+    else if (fault) return answerFault(fault, request, reply, sendError);
     const refusal = signatureRefusal(request);
     if (refusal) {
       return path === tokenPath
@@ -543,7 +556,7 @@ function shipProblem(ship: Record<string, unknown>): { code: string; message: st
 }
 
 async function answerFault(
-  fault: Fault,
+  fault: KitFault | HangFault,
   request: FastifyRequest,
   reply: FastifyReply,
   sendError: (reply: FastifyReply, status: number, code: string, message: string) => FastifyReply,

@@ -1,6 +1,7 @@
 // au PAY マーケット API calls: endpoints, bearer key, XML envelopes and their errors. Records are read in map.ts.
 import type { z } from "zod";
 import { readAnswer } from "../common/read.ts";
+import { parseXmlAnswer } from "../common/xml.ts";
 import { ChannelError } from "../errors.ts";
 import { ChannelHttp, type HttpExchange, type HttpRequest } from "../http.ts";
 import {
@@ -12,6 +13,7 @@ import {
   toRequestXml,
   toWireDate,
   updateStockAnswerSchema,
+  xmlParser,
 } from "./map.ts";
 
 export const channel = "aupay";
@@ -45,12 +47,13 @@ export function createAuPayClient(options: AuPayClientOptions) {
   /** Calls a method and answers its parsed `<response>`; `<status>1</status>` is an error at any HTTP status. */
   async function call<T extends z.ZodType>(request: HttpRequest, schema: T): Promise<z.infer<T>> {
     const what = `${request.method} ${request.path}`;
-    let body: unknown;
+    let answer: unknown;
     try {
-      body = parseXml(String((await http.request<string>(request)).body));
+      answer = (await http.request<string>(request)).body;
     } catch (error) {
       throw rekind(error, what);
     }
+    const body = parseXmlAnswer(xmlParser, answer, channel, what);
     const { result } = readAnswer(channel, responseSchema, body, what).response;
     if (result.status !== "0") throw refusal(what, 200, result.error?.code, result.error?.message);
     return readAnswer(channel, schema, body, what);

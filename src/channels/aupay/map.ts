@@ -29,10 +29,10 @@ import { rejectedStock, type StockRejections, updatedStock } from "../common/sto
 import type { ShipmentNotice, StockItem, StockItemResult } from "../types.ts";
 
 const listTags = new Set(["orderInfo", "detail", "updateResult", "stockUpdateItem", "choicesStocks"]);
-const parser = new XMLParser({ parseTagValue: false, isArray: (name) => listTags.has(name) });
+export const xmlParser = new XMLParser({ parseTagValue: false, isArray: (name) => listTags.has(name) });
 const builder = new XMLBuilder({ suppressEmptyNode: false });
 
-export const parseXml = (text: string): unknown => parser.parse(text);
+export const parseXml = (text: string): unknown => xmlParser.parse(text);
 
 /** `<request>…</request>` as the update methods take it. */
 export const toRequestXml = (fields: Record<string, unknown>): string =>

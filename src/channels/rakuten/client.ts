@@ -4,6 +4,7 @@ import { XMLParser } from "fast-xml-parser";
 import { z } from "zod";
 import { refusedCredentials } from "../common/auth.ts";
 import { readAnswer } from "../common/read.ts";
+import { parseXmlAnswer } from "../common/xml.ts";
 import { ChannelError } from "../errors.ts";
 import { ChannelHttp, type HttpExchange, type HttpRequest } from "../http.ts";
 import { perApiAccount } from "../request-pacer.ts";
@@ -195,7 +196,7 @@ export function createRakutenClient(options: RakutenClientOptions) {
     async getGenre(genreId = "0"): Promise<void> {
       const path = "/es/1.0/navigation/genre/get";
       const response = await call("other", { method: "GET", path, query: { genreId } });
-      const parsed = new XMLParser().parse(String(response.body)) as {
+      const parsed = parseXmlAnswer(new XMLParser(), response.body, channel, `GET ${path}`) as {
         result?: { status?: { systemStatus?: string; message?: string } };
       };
       const status = parsed.result?.status;

@@ -4,6 +4,7 @@ import { XMLBuilder, XMLParser } from "fast-xml-parser";
 import { z } from "zod";
 import { type RefreshGrant, readOAuthError, refusedGrant, tokenAnswerSchema } from "../common/oauth.ts";
 import { readAnswer, readOrder } from "../common/read.ts";
+import { parseXmlAnswer } from "../common/xml.ts";
 import { ChannelError } from "../errors.ts";
 import { ChannelHttp, type HttpExchange } from "../http.ts";
 import { perApiAccount } from "../request-pacer.ts";
@@ -221,16 +222,7 @@ function parseXml(body: unknown, what: string): unknown {
       message: `${channel}: ${what} did not answer in XML`,
     });
   }
-  try {
-    return parser.parse(body);
-  } catch (error) {
-    throw new ChannelError({
-      kind: "invalid",
-      channel,
-      message: `${channel}: ${what} answered malformed XML`,
-      cause: error,
-    });
-  }
+  return parseXmlAnswer(parser, body, channel, what);
 }
 
 /** A refused refresh token needs the merchant: Yahoo!'s refresh token lasts 28 days, then they authorize again. */

@@ -1,7 +1,7 @@
 // The Yahoo! connector against the loopback simulator of the Store API.
 import { generateKeyPairSync } from "node:crypto";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { startYahooSimulator, type YahooSimulator } from "../../../simulators/yahoo/server.ts";
+import { apiPath, startYahooSimulator, type YahooSimulator } from "../../../simulators/yahoo/server.ts";
 import { orderInputSchema } from "../../domain/order-input.ts";
 import { caught, collect, orderCodes } from "../common/contract-support.ts";
 import type { HttpExchange } from "../http.ts";
@@ -89,6 +89,26 @@ describe("Yahoo! connector: orders", () => {
     expect(codes(pages)).toEqual(seeded.map((o) => o.OrderId).sort());
     const failures = pages.flatMap((p) => p.orders).filter((o) => !orderInputSchema.safeParse(o).success);
     expect(failures).toEqual([]);
+  });
+
+  it("reads a page again that arrived cut off, rather than importing the part of it that parsed", async () => {
+    const seeded = sim.seedOrders({
+      count: 30,
+      from: new Date(clock - dayMs),
+      to: new Date(clock - 20 * minute),
+    });
+    sim.injectFaults({ kind: "truncated" }, 1, `${apiPath}/orderList`);
+    const connector = connect({ cancellationCheckDays: 0 });
+
+    const error = await caught(() => collect(connector.fetchOrders(untilNow(2 * dayMs))));
+    expect(error).toMatchObject({
+      kind: "transient",
+      message: expect.stringMatching(/orderList answered malformed XML/),
+    });
+    expect(error.retryable).toBe(true);
+
+    const pages = await collect(connector.fetchOrders(untilNow(2 * dayMs)));
+    expect(codes(pages)).toEqual(seeded.map((o) => o.OrderId).sort());
   });
 
   it("resumes from a page's cursor with the remaining orders only", async () => {
