@@ -56,7 +56,6 @@ export async function copyWritten(
       data: await copyOut(database, `COPY (SELECT * FROM ${table} WHERE ${filter}) TO STDOUT`),
     });
   }
-  const rows = exports.reduce((sum, e) => sum + countLines(e.data), 0);
   await makeClones(database);
   try {
     const machineBefore = machineBusySeconds();
@@ -66,8 +65,10 @@ export async function copyWritten(
       await copyIn(database, `COPY ${clone(table)} FROM STDIN`, data);
       tables.push({ table, rows: countLines(data), seconds: (performance.now() - started) / 1000 });
     }
+    const machineCpuSeconds = busySince(machineBefore);
     const seconds = tables.reduce((sum, t) => sum + t.seconds, 0);
-    return { seconds, machineCpuSeconds: busySince(machineBefore), rows, tables };
+    const rows = tables.reduce((sum, t) => sum + t.rows, 0);
+    return { seconds, machineCpuSeconds, rows, tables };
   } finally {
     await dropClones(database);
   }
